@@ -114,3 +114,11 @@ export function geminiStatusFor(status: number): string {
       return status >= 500 ? "INTERNAL" : "FAILED_PRECONDITION";
   }
 }
+
+/** A bad config file, flag or environment value: the start stops with this message (file, path, reason). */
+export class ConfigError extends GatewayError {
+  constructor(message: string) {
+    super("invalid_request", message);
+    this.name = "ConfigError";
+  }
+}

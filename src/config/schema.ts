@@ -1,0 +1,166 @@
+/** @module zod schemas for the config file and the settings sections (also used by the management API). */
+import { z } from "zod";
+
+export const COMBO_STRATEGIES = [
+  "priority",
+  "round-robin",
+  "random",
+  "weighted",
+  "least-used",
+  "cost-optimized",
+] as const;
+export const ACCOUNT_STRATEGIES = [
+  "fill-first",
+  "round-robin",
+  "p2c",
+  "random",
+  "least-used",
+  "cost-optimized",
+] as const;
+export const WIRE_FORMATS = ["openai", "anthropic", "gemini"] as const;
+export const SCOPES = ["inference", "admin"] as const;
+
+const name = z.string().min(1).max(128);
+/** http(s) URL, e.g. a provider's base URL. */
+const httpUrl = z.url({ protocol: /^https?$/ });
+const proxyUrl = z.url({ protocol: /^(https?|socks5h?)$/ });
+
+export const budgetSchema = z.strictObject({
+  daily: z.number().positive().optional(),
+  weekly: z.number().positive().optional(),
+  monthly: z.number().positive().optional(),
+});
+
+export const apiKeyEntrySchema = z.strictObject({
+  name,
+  key: z.string().min(16, "a gateway key needs at least 16 characters").max(256),
+  scopes: z.array(z.enum(SCOPES)).min(1).default(["inference"]),
+  models: z.array(z.string().min(1)).optional(),
+  budget: budgetSchema.optional(),
+});
+
+export const connectionEntrySchema = z.strictObject({
+  provider: z.string().min(1),
+  name,
+  apiKey: z.string().min(1).optional(),
+  baseUrl: httpUrl.optional(),
+  priority: z.number().int().min(1).max(1000).default(1),
+  enabled: z.boolean().default(true),
+  models: z.array(z.string().min(1)).optional(),
+  proxy: proxyUrl.optional(),
+});
+
+export const customProviderEntrySchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,47}$/, "lowercase letters, digits, - and _"),
+  name: z.string().min(1).optional(),
+  format: z.enum(WIRE_FORMATS),
+  baseUrl: httpUrl,
+  apiKey: z.string().min(1).optional(),
+  models: z.array(z.string().min(1)).default([]),
+});
+
+export const comboModelSchema = z.union([
+  z.string().min(1),
+  z.strictObject({ model: z.string().min(1), weight: z.number().positive().default(1) }),
+]);
+
+export const comboEntrySchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, "letters, digits, . _ : - (no /)"),
+  strategy: z.enum(COMBO_STRATEGIES).default("priority"),
+  models: z.array(comboModelSchema).min(1),
+});
+
+export const securitySettingsSchema = z.strictObject({
+  requireApiKeyForModels: z.boolean(),
+  ipAllowList: z.array(z.string()),
+  ipDenyList: z.array(z.string()),
+  blockedProviders: z.array(z.string()),
+});
+
+export const routingSettingsSchema = z.strictObject({
+  accountStrategy: z.enum(ACCOUNT_STRATEGIES),
+  comboStrategy: z.enum(COMBO_STRATEGIES),
+  stickyLimit: z.number().int().min(1).max(1000),
+  providerStrategies: z.record(z.string(), z.enum(ACCOUNT_STRATEGIES)),
+  fallbackChain: z.array(z.string().min(1)),
+});
+
+export const resilienceSettingsSchema = z.strictObject({
+  /** Time allowed for the upstream's status line and headers. */
+  requestTimeoutMs: z.number().int().min(100).max(3_600_000),
+  /** Longest silence allowed inside a stream. */
+  streamIdleTimeoutMs: z.number().int().min(100).max(3_600_000),
+});
+
+export const aiSettingsSchema = z.strictObject({
+  systemPrompt: z.string().max(100_000),
+  systemPromptMode: z.enum(["prepend", "append"]),
+});
+
+export const advancedSettingsSchema = z.strictObject({
+  maxBodyMb: z.number().positive().max(1024),
+  idempotencyWindowMs: z.number().int().min(0).max(3_600_000),
+  proxy: z.union([proxyUrl, z.literal("")]),
+});
+
+export const settingsSchema = z.strictObject({
+  security: securitySettingsSchema,
+  routing: routingSettingsSchema,
+  resilience: resilienceSettingsSchema,
+  ai: aiSettingsSchema,
+  advanced: advancedSettingsSchema,
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+export type SettingsSection = keyof Settings;
+
+export const DEFAULT_SETTINGS: Settings = {
+  security: { requireApiKeyForModels: false, ipAllowList: [], ipDenyList: [], blockedProviders: [] },
+  routing: {
+    accountStrategy: "fill-first",
+    comboStrategy: "priority",
+    stickyLimit: 3,
+    providerStrategies: {},
+    fallbackChain: [],
+  },
+  resilience: { requestTimeoutMs: 120_000, streamIdleTimeoutMs: 300_000 },
+  ai: { systemPrompt: "", systemPromptMode: "prepend" },
+  advanced: { maxBodyMb: 20, idempotencyWindowMs: 5000, proxy: "" },
+};
+
+/** A partial settings object: sections with some of their keys (what PATCH and the config file take). */
+export const settingsPatchSchema = z.strictObject({
+  security: securitySettingsSchema.partial().optional(),
+  routing: routingSettingsSchema.partial().optional(),
+  resilience: resilienceSettingsSchema.partial().optional(),
+  ai: aiSettingsSchema.partial().optional(),
+  advanced: advancedSettingsSchema.partial().optional(),
+});
+export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
+
+/**
+ * The config file's `settings` takes the sections as above, and also each key flat
+ * (`{"accountStrategy": "fill-first"}`), since every key name belongs to exactly one section.
+ */
+export function sectionOfKey(key: string): SettingsSection | undefined {
+  for (const section of Object.keys(DEFAULT_SETTINGS) as SettingsSection[]) {
+    if (key in DEFAULT_SETTINGS[section]) return section;
+  }
+  return undefined;
+}
+
+export const configFileSchema = z.strictObject({
+  requireApiKey: z.boolean().optional(),
+  apiKeys: z.array(apiKeyEntrySchema).default([]),
+  connections: z.array(connectionEntrySchema).default([]),
+  customProviders: z.array(customProviderEntrySchema).default([]),
+  combos: z.array(comboEntrySchema).default([]),
+  aliases: z.record(z.string().min(1), z.string().min(1)).default({}),
+  settings: z.record(z.string(), z.unknown()).default({}),
+});
+
+export type ConfigFile = z.infer<typeof configFileSchema>;
+export type ConnectionEntry = z.infer<typeof connectionEntrySchema>;
+export type ApiKeyEntry = z.infer<typeof apiKeyEntrySchema>;
+export type CustomProviderEntry = z.infer<typeof customProviderEntrySchema>;
+export type ComboEntry = z.infer<typeof comboEntrySchema>;

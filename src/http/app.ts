@@ -1,0 +1,80 @@
+/** @module createApp(gateway): the Hono app with its middleware, surfaces, management API and dashboard. */
+import { Hono } from "hono";
+import type { MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { GatewayError } from "../core/errors.ts";
+import { adminAuth, inferenceAuth } from "./auth.ts";
+import type { AppEnv, Gateway } from "./context.ts";
+import { errorResponse, toGatewayError } from "./errors.ts";
+import { backupRoutes } from "./routes/api_backups.ts";
+import { connectionRoutes } from "./routes/api_connections.ts";
+import { keyRoutes } from "./routes/api_keys.ts";
+import { modelRoutes } from "./routes/api_models.ts";
+import { routingDataRoutes } from "./routes/api_routing.ts";
+import { settingsRoutes } from "./routes/api_settings.ts";
+import { usageRoutes } from "./routes/api_usage.ts";
+import { dashboardRoutes } from "./routes/dashboard.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { openaiRoutes } from "./routes/openai.ts";
+
+/** Sets a fresh `x-request-id` on every response. */
+function requestId(): MiddlewareHandler<AppEnv> {
+  return async function requestId(c, next) {
+    const id = `req_${crypto.randomUUID().replaceAll("-", "")}`;
+    c.set("requestId", id);
+    await next();
+    c.res.headers.set("x-request-id", id);
+  };
+}
+
+/** 413 before reading past the limit; the limit follows MAX_BODY_MB or `advanced.maxBodyMb`. */
+function requestBodyLimit(gw: Gateway): MiddlewareHandler<AppEnv> {
+  const bySize = new Map<number, MiddlewareHandler>();
+  return async function requestBodyLimit(c, next) {
+    const mb = gw.config.maxBodyMb ?? gw.state.settings.advanced.maxBodyMb;
+    let mw = bySize.get(mb);
+    if (!mw) {
+      mw = bodyLimit({
+        maxSize: Math.floor(mb * 1024 * 1024),
+        onError: () => {
+          throw new GatewayError("payload_too_large", `request body is larger than ${mb} MB`);
+        },
+      });
+      bySize.set(mb, mw);
+    }
+    return await mw(c, next);
+  };
+}
+
+export function createApp(gw: Gateway): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use("*", requestId());
+  app.onError((err, c) => {
+    const gerr = toGatewayError(err);
+    if (gerr.status >= 500 && !(err instanceof GatewayError)) {
+      gw.logger.log("error", "unhandled error", { path: c.req.path, error: (err as Error)?.stack ?? String(err) });
+    }
+    const res = errorResponse(c, gerr);
+    res.headers.set("x-request-id", c.get("requestId") ?? "");
+    return res;
+  });
+  app.notFound((c) => errorResponse(c, new GatewayError("not_found", `no route for ${c.req.method} ${c.req.path}`)));
+
+  const limit = requestBodyLimit(gw);
+  const inference = inferenceAuth(gw);
+  app.use("/v1/*", limit, inference);
+  app.use("/v1beta/*", limit, inference);
+  app.use("/api/*", adminAuth(gw));
+
+  app.route("/", healthRoutes(gw));
+  app.route("/", openaiRoutes(gw));
+  app.route("/", connectionRoutes(gw));
+  app.route("/", keyRoutes(gw));
+  app.route("/", modelRoutes(gw));
+  app.route("/", settingsRoutes(gw));
+  app.route("/", usageRoutes(gw));
+  app.route("/", routingDataRoutes(gw));
+  app.route("/", backupRoutes(gw));
+  app.route("/", dashboardRoutes(gw));
+  return app;
+}

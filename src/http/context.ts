@@ -1,0 +1,38 @@
+/** @module Everything a request handler needs, built once by main.ts and passed to createApp (no singletons). */
+import type { AppConfig } from "../config/mod.ts";
+import type { GatewayState } from "../routing/state.ts";
+import type { Cipher, Db, Secrets, UsageWriter } from "../store/mod.ts";
+import type { Logger } from "./logger.ts";
+
+export interface Gateway {
+  db: Db;
+  config: AppConfig;
+  secrets: Secrets;
+  cipher: Cipher;
+  usage: UsageWriter;
+  logger: Logger;
+  /** The outbound fetch (injected so tests and proxies can replace it). */
+  fetch: typeof fetch;
+  now: () => number;
+  /** The current runtime state; replaced wholesale by `reload()`. */
+  state: GatewayState;
+  /** Rebuilds `state` from the store (after any management write). */
+  reload(): Promise<void>;
+  /** One-time setup token for the first-run password page (undefined once a password exists). */
+  setupToken: () => string | undefined;
+  /** Consumes the setup token after the password is set. */
+  clearSetupToken: () => void;
+  startedAt: number;
+  version: string;
+}
+
+import type { ApiKeyRow } from "../store/mod.ts";
+
+/** Hono variables set by middleware. */
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    apiKey?: ApiKeyRow;
+    session?: { id: string; csrf: string };
+  };
+}

@@ -1,0 +1,99 @@
+/** @module Builds the Gateway (store, secrets, state, setup token) from a loaded config: used by main and tests. */
+import type { AppConfig } from "../config/mod.ts";
+import { ConfigError } from "../core/errors.ts";
+import { BUILTIN_PROVIDERS } from "../providers/mod.ts";
+import { buildState } from "../routing/state.ts";
+import {
+  createCipher,
+  createUsageWriter,
+  type Db,
+  getPasswordHash,
+  hashPassword,
+  loadSecrets,
+  openDb,
+  randomToken,
+  setPasswordHash,
+  syncConfigFile,
+} from "../store/mod.ts";
+import type { Gateway } from "./context.ts";
+import { createLogger, type Logger } from "./logger.ts";
+
+export const VERSION = "0.1.0";
+
+export interface GatewayDeps {
+  fetch?: typeof fetch;
+  now?: () => number;
+  logger?: Logger;
+}
+
+export function dbPathOf(dataDir: string): string {
+  return `${dataDir}/switchyard.sqlite`;
+}
+
+/** Opens the store in `dataDir` (creating the folder with mode 0700). */
+export function openStore(config: AppConfig): Db {
+  Deno.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  return openDb(dbPathOf(config.dataDir));
+}
+
+function resolveBuiltin(name: string): string | undefined {
+  return BUILTIN_PROVIDERS.find((p) => p.id === name || p.prefix === name)?.id;
+}
+
+export async function createGateway(config: AppConfig, deps: GatewayDeps = {}): Promise<Gateway> {
+  const db = openStore(config);
+  const secrets = loadSecrets(config.dataDir, { jwtSecret: config.jwtSecret, apiKeySecret: config.apiKeySecret });
+  const cipher = await createCipher(secrets.apiKeySecret);
+  const logger = deps.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
+  const now = deps.now ?? Date.now;
+  if (config.configFile) {
+    try {
+      await syncConfigFile(db, cipher, config.configFile.config, {
+        now: now(),
+        resolveProvider: resolveBuiltin,
+        configPath: config.configFile.path,
+      });
+    } catch (err) {
+      db.close();
+      throw new ConfigError((err as Error).message);
+    }
+  }
+  if (!getPasswordHash(db) && config.initialPassword) {
+    setPasswordHash(db, await hashPassword(config.initialPassword), now());
+  }
+  const tokenPath = `${config.dataDir}/setup-token`;
+  let setupToken: string | undefined;
+  if (!getPasswordHash(db)) {
+    try {
+      setupToken = Deno.readTextFileSync(tokenPath).trim();
+    } catch {
+      setupToken = randomToken(18);
+      Deno.writeTextFileSync(tokenPath, setupToken + "\n", { mode: 0o600 });
+    }
+  } else {
+    Deno.remove(tokenPath).catch(() => {});
+  }
+  const fileSettings = config.configFile?.settings;
+  const gw: Gateway = {
+    db,
+    config,
+    secrets,
+    cipher,
+    usage: createUsageWriter(db),
+    logger,
+    fetch: deps.fetch ?? fetch,
+    now,
+    state: await buildState(db, cipher, fileSettings),
+    async reload() {
+      gw.state = await buildState(db, cipher, fileSettings);
+    },
+    setupToken: () => setupToken,
+    clearSetupToken() {
+      setupToken = undefined;
+      Deno.remove(tokenPath).catch(() => {});
+    },
+    startedAt: now(),
+    version: VERSION,
+  };
+  return gw;
+}

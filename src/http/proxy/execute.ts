@@ -1,0 +1,256 @@
+/**
+ * @module The attempt loop: tries each candidate in order, falls back on 401/402/403/408/429/5xx and network
+ * failures while nothing has reached the client, and answers in the client's format.
+ */
+import type { Usage } from "../../core/canonical.ts";
+import { GatewayError } from "../../core/errors.ts";
+import type { Candidate } from "../../routing/resolve.ts";
+import { codecFor } from "../../translate/mod.ts";
+import type { Gateway } from "../context.ts";
+import { errorBody } from "../errors.ts";
+import { costOf } from "./cost.ts";
+import { type Attempt, NO_USAGE, type ProxyJob, routeHeader, usageRow } from "./job.ts";
+import { clientWantsUsage, prepareCall } from "./prepare.ts";
+import { translateStream } from "./stream.ts";
+import { callUpstream, readBounded } from "./upstream.ts";
+
+/** Statuses after which the next account or combo entry is tried (CONTRACT: fallback). */
+export function shouldFallback(status: number): boolean {
+  return status === 401 || status === 402 || status === 403 || status === 408 || status === 429 || status >= 500;
+}
+
+/** Upstream response headers worth passing on (rate-limit state). */
+const PASS_HEADERS = /^(x-ratelimit-|anthropic-ratelimit-|retry-after$)/;
+
+/** Removes anything that looks like a credential from upstream error text. */
+export function scrubSecrets(text: string, secret: string | undefined): string {
+  let out = secret ? text.split(secret).join("[redacted]") : text;
+  out = out.replace(/\b(sk|pk|rk|ak)-[A-Za-z0-9_-]{8,}/g, "$1-[redacted]").replace(
+    /AIza[0-9A-Za-z_-]{20,}/g,
+    "[redacted]",
+  );
+  return out;
+}
+
+function baseHeaders(job: ProxyJob, attempts: Attempt[], dropped: string[]): Record<string, string> {
+  const h: Record<string, string> = {
+    "x-request-id": job.requestId,
+    "x-switchyard-route": routeHeader(attempts),
+    "x-switchyard-cache": "miss",
+  };
+  if (dropped.length > 0) h["x-switchyard-dropped"] = [...new Set(dropped)].join(", ");
+  return h;
+}
+
+function copyUpstreamHeaders(from: Headers, to: Record<string, string>): void {
+  from.forEach((value, name) => {
+    if (PASS_HEADERS.test(name)) to[name] = value;
+  });
+}
+
+interface FailedAttempt {
+  error: GatewayError;
+}
+
+/** Runs the job; always resolves to a Response in the client's format (errors included). */
+export async function executeProxy(gw: Gateway, job: ProxyJob): Promise<Response> {
+  const attempts: Attempt[] = [];
+  let lastFailure: FailedAttempt | undefined;
+  const settings = gw.state.settings;
+
+  for (const candidate of job.candidates) {
+    const call = prepareCall(job, candidate);
+    const upstreamFormat = candidate.connection.provider.format;
+    let result;
+    try {
+      result = await callUpstream(gw.fetch, {
+        url: call.url,
+        headers: call.headers,
+        body: call.body,
+        timeoutMs: settings.resilience.requestTimeoutMs,
+        signal: job.signal,
+      });
+    } catch (err) {
+      const gerr = err instanceof GatewayError ? err : new GatewayError("upstream_error", "upstream call failed");
+      attempts.push({ candidate, status: gerr.status });
+      lastFailure = { error: gerr };
+      if (gerr.status === 499) break;
+      continue;
+    }
+    const { response } = result;
+    if (!response.ok) {
+      attempts.push({ candidate, status: response.status });
+      const text = await readBounded(response);
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch { /* a non-JSON error page */ }
+      const wire = codecFor(upstreamFormat).decodeError(response.status, parsed);
+      const error = new GatewayError(
+        response.status === 429 ? "rate_limited" : response.status >= 500 ? "upstream_error" : "invalid_request",
+        scrubSecrets(wire.message || `upstream answered ${response.status}`, candidate.connection.apiKey),
+        { status: response.status, retryAfter: wire.retryAfter ?? retryAfterOf(response.headers) },
+      );
+      lastFailure = { error };
+      if (shouldFallback(response.status)) continue;
+      break;
+    }
+    attempts.push({ candidate, status: response.status });
+    const headers = baseHeaders(job, attempts, call.dropped);
+    copyUpstreamHeaders(response.headers, headers);
+    const contentType = response.headers.get("content-type") ?? "";
+    if (job.stream) {
+      if (!contentType.includes("text/event-stream") || !response.body) {
+        await response.body?.cancel();
+        return failWith(
+          gw,
+          job,
+          attempts,
+          candidate,
+          new GatewayError(
+            "upstream_error",
+            `upstream answered a stream request with ${contentType || "no content type"}`,
+          ),
+        );
+      }
+      return streamAnswer(gw, job, {
+        candidate,
+        attempts,
+        headers,
+        response,
+        passthrough: call.passthrough,
+        abort: result.abort,
+      });
+    }
+    return await jsonAnswer(gw, job, { candidate, attempts, headers, response, passthrough: call.passthrough });
+  }
+
+  if (!lastFailure) {
+    return failWith(
+      gw,
+      job,
+      attempts,
+      undefined,
+      new GatewayError("model_not_found", `no enabled connection serves "${job.requestedModel}"`, { param: "model" }),
+    );
+  }
+  return failWith(gw, job, attempts, attempts.at(-1)?.candidate, lastFailure.error);
+}
+
+function retryAfterOf(headers: Headers): number | undefined {
+  const value = headers.get("retry-after");
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return seconds;
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, (date - Date.now()) / 1000) : undefined;
+}
+
+function failWith(
+  gw: Gateway,
+  job: ProxyJob,
+  attempts: Attempt[],
+  candidate: Candidate | undefined,
+  error: GatewayError,
+): Response {
+  gw.usage.record(usageRow(job, {
+    attempts,
+    winner: candidate,
+    status: error.status,
+    usage: NO_USAGE,
+    estimated: false,
+    cost: 0,
+    now: gw.now(),
+    ttftMs: null,
+    errorCode: error.code,
+  }));
+  const headers: Record<string, string> = { ...baseHeaders(job, attempts, []), "content-type": "application/json" };
+  if (error.retryAfter !== undefined) headers["retry-after"] = String(Math.ceil(error.retryAfter));
+  return new Response(JSON.stringify(errorBody(job.surface, error)), { status: error.status, headers });
+}
+
+interface Answer {
+  candidate: Candidate;
+  attempts: Attempt[];
+  headers: Record<string, string>;
+  response: Response;
+  passthrough: boolean;
+}
+
+async function jsonAnswer(gw: Gateway, job: ProxyJob, a: Answer): Promise<Response> {
+  const upstreamFormat = a.candidate.connection.provider.format;
+  let text: string;
+  let canonical;
+  try {
+    text = await a.response.text();
+    canonical = codecFor(upstreamFormat).decodeResponse(JSON.parse(text));
+  } catch (err) {
+    const reason = err instanceof GatewayError ? err.message : "upstream sent a body that is not valid JSON";
+    return failWith(gw, job, a.attempts, a.candidate, new GatewayError("upstream_error", reason));
+  }
+  const usage: Usage = canonical.usage;
+  const body = a.passthrough ? text : JSON.stringify(codecFor(job.surface).encodeResponse(canonical));
+  const cost = costOf(a.candidate.connection.provider, a.candidate.target.model, usage);
+  const now = gw.now();
+  gw.usage.record(usageRow(job, {
+    attempts: a.attempts,
+    winner: a.candidate,
+    status: 200,
+    usage,
+    estimated: false,
+    cost,
+    now,
+    ttftMs: now - job.startedAt,
+    errorCode: null,
+  }));
+  const headers = {
+    ...a.headers,
+    "content-type": "application/json",
+    "x-switchyard-tokens-in": String(usage.inputTokens),
+    "x-switchyard-tokens-out": String(usage.outputTokens),
+    "x-switchyard-cost": cost.toFixed(8),
+    "x-switchyard-latency-ms": String(now - job.startedAt),
+  };
+  return new Response(body, { status: 200, headers });
+}
+
+function streamAnswer(
+  gw: Gateway,
+  job: ProxyJob,
+  a: Answer & { abort: (reason?: unknown) => void },
+): Response {
+  const provider = a.candidate.connection.provider;
+  const body = translateStream(a.response.body!, {
+    surface: job.surface,
+    upstreamFormat: provider.format,
+    passthrough: a.passthrough,
+    clientWantsUsage: clientWantsUsage(job),
+    idleTimeoutMs: gw.state.settings.resilience.streamIdleTimeoutMs,
+    abortUpstream: a.abort,
+    startedAt: job.startedAt,
+  }, {
+    now: gw.now,
+    finish(outcome) {
+      const usage = outcome.usage ?? NO_USAGE;
+      try {
+        gw.usage.record(usageRow(job, {
+          attempts: a.attempts,
+          winner: a.candidate,
+          status: outcome.status,
+          usage,
+          estimated: false,
+          cost: costOf(provider, a.candidate.target.model, usage),
+          now: gw.now(),
+          ttftMs: outcome.ttftMs,
+          errorCode: outcome.errorCode,
+        }));
+      } catch (err) {
+        gw.logger.log("error", "usage write failed", { requestId: job.requestId, error: (err as Error).message });
+      }
+    },
+  });
+  return new Response(body, {
+    status: 200,
+    headers: { ...a.headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" },
+  });
+}

@@ -1,0 +1,191 @@
+/**
+ * @module Streams an upstream SSE answer to the client as events arrive (pull-based, so backpressure holds):
+ * same-format events pass through as they came, other formats go upstream codec → canonical → client codec.
+ * The usage row is committed before the terminal event reaches the client.
+ */
+import type { SseEvent, StreamEvent, Usage, WireFormat } from "../../core/canonical.ts";
+import { GatewayError } from "../../core/errors.ts";
+import { createSseParser, encodeSse } from "../../core/sse.ts";
+import { codecFor } from "../../translate/mod.ts";
+import { errorBody } from "../errors.ts";
+
+export interface StreamHooks {
+  /** Called exactly once: at the terminal event, at a failure, or when the client leaves. */
+  finish(outcome: { status: number; usage: Usage | undefined; ttftMs: number | null; errorCode: string | null }): void;
+  now(): number;
+}
+
+export interface StreamOptions {
+  surface: WireFormat;
+  upstreamFormat: WireFormat;
+  passthrough: boolean;
+  /** OpenAI clients: whether they asked for the usage chunk (else it is hidden from them). */
+  clientWantsUsage: boolean;
+  idleTimeoutMs: number;
+  abortUpstream: (reason?: unknown) => void;
+  startedAt: number;
+}
+
+/** The client format's error event, for failures that are ours (upstream reset, malformed, idle). */
+export function streamErrorEvent(surface: WireFormat, err: GatewayError): SseEvent {
+  const body = errorBody(surface, err);
+  if (surface === "anthropic") return { event: "error", data: JSON.stringify(body) };
+  if (surface === "responses") {
+    return {
+      event: "error",
+      data: JSON.stringify({ type: "error", code: err.code, message: err.message, param: err.param }),
+    };
+  }
+  return { data: JSON.stringify(body) };
+}
+
+function isUsageOnlyChunk(ev: SseEvent): boolean {
+  if (ev.data.indexOf('"usage"') === -1) return false;
+  try {
+    const obj = JSON.parse(ev.data) as { choices?: unknown[]; usage?: unknown };
+    return Array.isArray(obj.choices) && obj.choices.length === 0 && obj.usage != null;
+  } catch {
+    return false;
+  }
+}
+
+/** Wraps the upstream body into the client's SSE stream. */
+export function translateStream(
+  upstream: ReadableStream<Uint8Array>,
+  opts: StreamOptions,
+  hooks: StreamHooks,
+): ReadableStream<Uint8Array> {
+  const reader = upstream.getReader();
+  const decoder = new TextDecoder();
+  const encoder = new TextEncoder();
+  const parser = createSseParser();
+  const upCodec = codecFor(opts.upstreamFormat);
+  const clientCodec = codecFor(opts.surface);
+  let decodeState = upCodec.initDecodeStream();
+  let encodeState = opts.passthrough
+    ? undefined
+    : clientCodec.initEncodeStream({ includeUsage: opts.clientWantsUsage });
+  let usage: Usage | undefined;
+  let finished = false;
+  let terminal = false;
+  /** Set by an upstream error event: nothing may follow the client's error event. */
+  let stopAfter = false;
+  let ttftMs: number | null = null;
+
+  function finish(status: number, errorCode: string | null): void {
+    if (finished) return;
+    finished = true;
+    hooks.finish({ status, usage, ttftMs, errorCode });
+  }
+
+  function encodeCanonical(events: StreamEvent[]): string {
+    let text = "";
+    for (const ev of events) {
+      const step = clientCodec.encodeStream(encodeState, ev);
+      encodeState = step.state;
+      for (const out of step.out) text += encodeSse(out);
+    }
+    return text;
+  }
+
+  /** Handles one upstream event; returns the client bytes (as text) it produces. */
+  function onEvent(ev: SseEvent): string {
+    const step = upCodec.decodeStream(decodeState, ev);
+    decodeState = step.state;
+    let errored: StreamEvent | undefined;
+    let stops = false;
+    for (const c of step.out) {
+      if (c.type === "usage") usage = c.usage;
+      else if (c.type === "message_stop") stops = true;
+      else if (c.type === "error") errored = c;
+    }
+    if (ttftMs === null) ttftMs = hooks.now() - opts.startedAt;
+    // OpenAI sends usage after the finish chunk, so its end is `[DONE]`; the others end with their stop event.
+    const isTerminal = opts.upstreamFormat === "openai" ? ev.data === "[DONE]" : stops;
+    if (errored && errored.type === "error") {
+      terminal = true;
+      stopAfter = true;
+      finish(errored.status >= 400 ? errored.status : 502, "upstream_error");
+    } else if (isTerminal) {
+      terminal = true;
+      finish(200, null);
+    }
+    if (opts.passthrough) {
+      if (opts.upstreamFormat === "openai" && !opts.clientWantsUsage && isUsageOnlyChunk(ev)) return "";
+      return encodeSse(ev);
+    }
+    return encodeCanonical(step.out);
+  }
+
+  function failure(err: GatewayError): string {
+    finish(err.status, err.code);
+    if (opts.passthrough) return encodeSse(streamErrorEvent(opts.surface, err));
+    const text = encodeCanonical([{ type: "error", status: err.status, errorType: err.type, message: err.message }]);
+    return text || encodeSse(streamErrorEvent(opts.surface, err));
+  }
+
+  async function readWithIdle(): Promise<ReadableStreamReadResult<Uint8Array>> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const idle = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new GatewayError("upstream_timeout", `upstream stream idle for ${opts.idleTimeoutMs} ms`)),
+        opts.idleTimeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([reader.read(), idle]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        while (true) {
+          let text = "";
+          let done = false;
+          try {
+            const r = await readWithIdle();
+            if (r.done) {
+              done = true;
+              for (const ev of parser.end()) text += onEvent(ev);
+            } else {
+              for (const ev of parser.push(decoder.decode(r.value, { stream: true }))) text += onEvent(ev);
+            }
+          } catch (err) {
+            const gerr = err instanceof GatewayError
+              ? err
+              : new GatewayError("upstream_error", "upstream stream broke off");
+            opts.abortUpstream(gerr);
+            text += failure(gerr);
+            done = true;
+          }
+          if (done && !terminal && !finished) {
+            text += failure(new GatewayError("upstream_error", "upstream stream ended before its final event"));
+          }
+          if (text) controller.enqueue(encoder.encode(text));
+          if (stopAfter && !done) {
+            opts.abortUpstream(new DOMException("upstream error event", "AbortError"));
+            reader.cancel().catch(() => {});
+            done = true;
+          }
+          if (done) {
+            finish(200, null);
+            controller.close();
+            return;
+          }
+          if (text) return;
+        }
+      } catch (err) {
+        finish(500, "internal_error");
+        controller.error(err);
+      }
+    },
+    cancel(reason) {
+      opts.abortUpstream(reason);
+      reader.cancel(reason).catch(() => {});
+      finish(499, "client_closed");
+    },
+  }, { highWaterMark: 0 });
+}

@@ -1,0 +1,76 @@
+/** @module One upstream HTTP call with a header timeout and an abort that the client's disconnect triggers. */
+import { GatewayError } from "../../core/errors.ts";
+
+export interface UpstreamCall {
+  url: string;
+  headers: Record<string, string>;
+  /** POST body; a call without one is a GET. */
+  body?: string;
+  /** ms to wait for the status line and headers. */
+  timeoutMs: number;
+  /** Aborts the call (client gone). */
+  signal?: AbortSignal;
+}
+
+export interface UpstreamResult {
+  response: Response;
+  /** Aborts the upstream body read (client disconnect or stream idle timeout). */
+  abort: (reason?: unknown) => void;
+}
+
+/** Sends the request; network failures become 502 and a header timeout 504, as GatewayErrors. */
+export async function callUpstream(fetchFn: typeof fetch, call: UpstreamCall): Promise<UpstreamResult> {
+  const controller = new AbortController();
+  const onClientAbort = (): void => controller.abort(new DOMException("client disconnected", "AbortError"));
+  if (call.signal?.aborted) onClientAbort();
+  call.signal?.addEventListener("abort", onClientAbort, { once: true });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException("upstream timeout", "TimeoutError"));
+  }, call.timeoutMs);
+  try {
+    const response = await fetchFn(call.url, {
+      method: call.body === undefined ? "GET" : "POST",
+      headers: call.headers,
+      body: call.body,
+      signal: controller.signal,
+    });
+    return { response, abort: (reason) => controller.abort(reason) };
+  } catch (err) {
+    if (timedOut) {
+      throw new GatewayError("upstream_timeout", `upstream did not answer within ${call.timeoutMs} ms`);
+    }
+    if (call.signal?.aborted) throw new GatewayError("upstream_error", "client disconnected", { status: 499 });
+    throw new GatewayError("upstream_error", `upstream unreachable: ${(err as Error).message.split("\n")[0]}`);
+  } finally {
+    clearTimeout(timer);
+    call.signal?.removeEventListener("abort", onClientAbort);
+  }
+}
+
+/** Reads at most `limit` bytes of an error body as text (an upstream error page must not fill memory). */
+export async function readBounded(response: Response, limit = 64 * 1024): Promise<string> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < limit) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.length;
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  const all = new Uint8Array(Math.min(size, limit));
+  let off = 0;
+  for (const c of chunks) {
+    const part = c.subarray(0, Math.min(c.length, all.length - off));
+    all.set(part, off);
+    off += part.length;
+  }
+  return new TextDecoder().decode(all);
+}

@@ -1,0 +1,107 @@
+/** @module Shared steps of every inference surface: read the JSON body, resolve the model, run the proxy. */
+import type { Context } from "hono";
+import { z } from "zod";
+import type { WireFormat } from "../../core/canonical.ts";
+import { GatewayError } from "../../core/errors.ts";
+import { describeZodError } from "../../config/file.ts";
+import { candidatesFor, matchWildcard, resolveTargets, type Target } from "../../routing/resolve.ts";
+import type { AppEnv, Gateway } from "../context.ts";
+import { executeProxy } from "../proxy/execute.ts";
+import type { ProxyJob } from "../proxy/job.ts";
+import { canonicalOf } from "../proxy/prepare.ts";
+
+/** Parses the request body as a JSON object; a malformed body is a 400 in the surface's shape. */
+export async function readJsonObject(c: Context<AppEnv>): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await c.req.text();
+  } catch (err) {
+    if (err instanceof GatewayError) throw err;
+    throw new GatewayError("invalid_request", "could not read the request body");
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (err) {
+    throw new GatewayError("invalid_request", `request body is not valid JSON: ${(err as Error).message}`);
+  }
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    throw new GatewayError("invalid_request", "request body must be a JSON object");
+  }
+  return body as Record<string, unknown>;
+}
+
+/** Validates with a loose schema (unknown vendor fields survive) and names the first bad field. */
+export function validate<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const param = issue.path.map((p, i) => typeof p === "number" ? `[${p}]` : (i ? "." : "") + String(p)).join("");
+    throw new GatewayError("invalid_request", describeZodError(parsed.error), { param: param || null });
+  }
+  return parsed.data;
+}
+
+/** True when an API key's model allow-list (with `*`/`?` wildcards) admits this name. */
+export function keyAllows(patterns: string[] | null | undefined, name: string): boolean {
+  if (!patterns || patterns.length === 0) return true;
+  return patterns.some((p) => p === name || (/[*?]/.test(p) && matchWildcard(p, name) !== undefined));
+}
+
+export interface RunOptions {
+  surface: WireFormat;
+  model: string;
+  stream: boolean;
+  body: Record<string, unknown>;
+  /** Restricts resolution to one provider (`/v1/providers/{provider}/…`). */
+  targets?: Target[];
+}
+
+/** Resolves the model, applies the key's allow-list, and runs the attempt loop. */
+export async function runProxy(gw: Gateway, c: Context<AppEnv>, options: RunOptions): Promise<Response> {
+  const key = c.get("apiKey");
+  if (key?.models && !keyAllows(key.models, options.model)) {
+    throw new GatewayError("permission_denied", `this API key may not use model "${options.model}"`, {
+      param: "model",
+    });
+  }
+  let targets = options.targets ?? resolveTargets(gw.state, options.model);
+  if (key?.models) {
+    targets = targets.filter((t) =>
+      keyAllows(key.models, `${t.provider.prefix}/${t.model}`) ||
+      keyAllows(key.models, `${t.provider.id}/${t.model}`) || keyAllows(key.models, options.model)
+    );
+    if (targets.length === 0) {
+      throw new GatewayError(
+        "permission_denied",
+        `this API key may not use the models "${options.model}" resolves to`,
+        { param: "model" },
+      );
+    }
+  }
+  const candidates = candidatesFor(gw.state, targets);
+  if (candidates.length === 0) {
+    throw new GatewayError(
+      "model_not_found",
+      `no enabled connection serves "${options.model}"; add one for provider ${targets[0]?.provider.id ?? "?"}`,
+      { param: "model" },
+    );
+  }
+  const url = new URL(c.req.url);
+  const job: ProxyJob = {
+    surface: options.surface,
+    requestId: c.get("requestId"),
+    requestedModel: options.model,
+    stream: options.stream,
+    body: options.body,
+    key,
+    candidates,
+    clientHeaders: c.req.raw.headers,
+    clientQuery: url.search.slice(1).split("&").filter((p) => p && !p.startsWith("key=")).join("&"),
+    signal: c.req.raw.signal,
+    startedAt: gw.now(),
+  };
+  // Refuse bad input before any upstream call when some candidate needs translation.
+  if (candidates.some((cand) => cand.connection.provider.format !== options.surface)) canonicalOf(job);
+  return await executeProxy(gw, job);
+}

@@ -1,0 +1,60 @@
+/** @module The OpenAI surface: chat completions (also per provider) and the model list. */
+import { Hono } from "hono";
+import { z } from "zod";
+import { GatewayError } from "../../core/errors.ts";
+import type { AppEnv, Gateway } from "../context.ts";
+import { readJsonObject, runProxy, validate } from "./ingress.ts";
+import { listActiveModels } from "./model_list.ts";
+
+const chatSchema = z.looseObject({
+  model: z.string().min(1, "model is required"),
+  messages: z.array(z.looseObject({ role: z.string() })).min(1, "messages must not be empty"),
+  stream: z.boolean().nullish(),
+});
+
+export function openaiRoutes(gw: Gateway): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.post("/v1/chat/completions", async (c) => {
+    const body = await readJsonObject(c);
+    const req = validate(chatSchema, body);
+    return await runProxy(gw, c, { surface: "openai", model: req.model, stream: req.stream === true, body });
+  });
+
+  app.post("/v1/providers/:provider/chat/completions", async (c) => {
+    const provider = gw.state.registry.get(c.req.param("provider"));
+    if (!provider) throw new GatewayError("not_found", `unknown provider "${c.req.param("provider")}"`);
+    const body = await readJsonObject(c);
+    const req = validate(chatSchema, body);
+    let model = req.model;
+    const slash = model.indexOf("/");
+    if (slash > 0) {
+      const named = gw.state.registry.get(model.slice(0, slash));
+      if (named && named.id !== provider.id) {
+        throw new GatewayError(
+          "invalid_request",
+          `model "${model}" belongs to provider ${named.id}, not ${provider.id}`,
+          { param: "model" },
+        );
+      }
+      if (named) model = model.slice(slash + 1);
+    }
+    return await runProxy(gw, c, {
+      surface: "openai",
+      model: `${provider.prefix}/${model}`,
+      stream: req.stream === true,
+      body,
+      targets: [{ provider, model }],
+    });
+  });
+
+  app.get("/v1/models", (c) => {
+    const created = Math.floor(gw.startedAt / 1000);
+    return c.json({
+      object: "list",
+      data: listActiveModels(gw.state).map((m) => ({ id: m.id, object: "model", created, owned_by: m.ownedBy })),
+    });
+  });
+
+  return app;
+}

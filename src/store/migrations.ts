@@ -1,0 +1,117 @@
+/** @module Numbered schema migrations, as TS strings so `deno compile` embeds them. Append only; never edit one. */
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "foundation",
+    sql: `
+CREATE TABLE settings (
+  section TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE custom_providers (
+  id TEXT PRIMARY KEY,
+  name TEXT,
+  format TEXT NOT NULL,
+  base_url TEXT NOT NULL,
+  api_key_enc TEXT,
+  models TEXT NOT NULL DEFAULT '[]',
+  source TEXT NOT NULL DEFAULT 'api',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE connections (
+  id TEXT PRIMARY KEY,
+  provider TEXT NOT NULL,
+  name TEXT NOT NULL,
+  api_key_enc TEXT,
+  key_hint TEXT,
+  base_url TEXT,
+  priority INTEGER NOT NULL DEFAULT 1,
+  enabled INTEGER NOT NULL DEFAULT 1,
+  models TEXT,
+  proxy TEXT,
+  source TEXT NOT NULL DEFAULT 'api',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (provider, name)
+);
+CREATE TABLE provider_models (
+  provider TEXT NOT NULL,
+  model_id TEXT NOT NULL,
+  model_name TEXT,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (provider, model_id)
+);
+CREATE TABLE api_keys (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  key_hash TEXT NOT NULL UNIQUE,
+  key_hint TEXT NOT NULL,
+  scopes TEXT NOT NULL,
+  models TEXT,
+  budget TEXT,
+  source TEXT NOT NULL DEFAULT 'api',
+  created_at INTEGER NOT NULL,
+  last_used_at INTEGER
+);
+CREATE TABLE combos (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  strategy TEXT NOT NULL,
+  models TEXT NOT NULL,
+  source TEXT NOT NULL DEFAULT 'api',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE aliases (
+  pattern TEXT PRIMARY KEY,
+  target TEXT NOT NULL,
+  source TEXT NOT NULL DEFAULT 'api',
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE admin (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  password_hash TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE sessions (
+  id TEXT PRIMARY KEY,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+-- Narrow and append-only: one row per answered request, written before its last byte is sent.
+CREATE TABLE usage (
+  id INTEGER PRIMARY KEY,
+  ts INTEGER NOT NULL,
+  request_id TEXT NOT NULL,
+  key_id TEXT,
+  surface TEXT NOT NULL,
+  requested_model TEXT NOT NULL,
+  provider TEXT,
+  connection_id TEXT,
+  model TEXT,
+  status INTEGER NOT NULL,
+  stream INTEGER NOT NULL,
+  tokens_in INTEGER NOT NULL DEFAULT 0,
+  tokens_out INTEGER NOT NULL DEFAULT 0,
+  tokens_cached INTEGER NOT NULL DEFAULT 0,
+  tokens_reasoning INTEGER NOT NULL DEFAULT 0,
+  estimated INTEGER NOT NULL DEFAULT 0,
+  latency_ms INTEGER NOT NULL,
+  ttft_ms INTEGER,
+  cost REAL NOT NULL DEFAULT 0,
+  attempts TEXT NOT NULL,
+  error_code TEXT
+);
+CREATE INDEX usage_ts ON usage (ts);
+`,
+  },
+];

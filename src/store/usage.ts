@@ -1,0 +1,142 @@
+/** @module The append-only usage table: one narrow row per proxied request, and the aggregate queries over it. */
+import type { Db } from "./db.ts";
+
+export interface UsageRecord {
+  ts: number;
+  requestId: string;
+  keyId: string | null;
+  surface: string;
+  requestedModel: string;
+  provider: string | null;
+  connectionId: string | null;
+  model: string | null;
+  status: number;
+  stream: boolean;
+  tokensIn: number;
+  tokensOut: number;
+  tokensCached: number;
+  tokensReasoning: number;
+  /** True when the upstream reported no usage and the tokens are a local estimate. */
+  estimated: boolean;
+  latencyMs: number;
+  ttftMs: number | null;
+  cost: number;
+  /** `x-switchyard-route` form: `openai:work/gpt-4.1=429, anthropic:personal/claude=200`. */
+  attempts: string;
+  errorCode: string | null;
+}
+
+export interface UsageWriter {
+  /** Commits one row (autocommit: durable in the WAL when this returns). */
+  record(row: UsageRecord): void;
+}
+
+/** Prepares the insert once; each call is one committed statement (~20 µs here). */
+export function createUsageWriter(db: Db): UsageWriter {
+  const stmt = db.prepare(
+    `INSERT INTO usage (ts, request_id, key_id, surface, requested_model, provider, connection_id, model, status,
+      stream, tokens_in, tokens_out, tokens_cached, tokens_reasoning, estimated, latency_ms, ttft_ms, cost, attempts,
+      error_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  return {
+    record(r: UsageRecord): void {
+      stmt.run(
+        r.ts,
+        r.requestId,
+        r.keyId,
+        r.surface,
+        r.requestedModel,
+        r.provider,
+        r.connectionId,
+        r.model,
+        r.status,
+        r.stream ? 1 : 0,
+        r.tokensIn,
+        r.tokensOut,
+        r.tokensCached,
+        r.tokensReasoning,
+        r.estimated ? 1 : 0,
+        r.latencyMs,
+        r.ttftMs,
+        r.cost,
+        r.attempts,
+        r.errorCode,
+      );
+    },
+  };
+}
+
+export const USAGE_GROUPS = ["provider", "model", "key", "connection", "day", "hour"] as const;
+export type UsageGroup = typeof USAGE_GROUPS[number];
+
+const GROUP_SQL: Record<UsageGroup, string> = {
+  provider: "COALESCE(provider, '')",
+  model: "COALESCE(provider || '/' || model, requested_model)",
+  key: "COALESCE(key_id, '')",
+  connection: "COALESCE(connection_id, '')",
+  day: "strftime('%Y-%m-%d', ts / 1000, 'unixepoch')",
+  hour: "strftime('%Y-%m-%dT%H:00:00Z', ts / 1000, 'unixepoch')",
+};
+
+export interface UsageSummary {
+  totalRequests: number;
+  totalTokens: { input: number; output: number };
+  totalCost: number;
+  rows: Array<{ group: string; requests: number; tokens: { input: number; output: number }; cost: number }>;
+}
+
+/** Totals over [from, to) (ms), optionally grouped. Uses the `ts` index for the range. */
+export function summarizeUsage(db: Db, from: number, to: number, groupBy?: UsageGroup): UsageSummary {
+  const total = db.prepare(
+    `SELECT COUNT(*) AS n, COALESCE(SUM(tokens_in), 0) AS i, COALESCE(SUM(tokens_out), 0) AS o,
+      COALESCE(SUM(cost), 0) AS c FROM usage WHERE ts >= ? AND ts < ?`,
+  ).get(from, to) as { n: number; i: number; o: number; c: number };
+  const rows: UsageSummary["rows"] = [];
+  if (groupBy) {
+    const raw = db.prepare(
+      `SELECT ${GROUP_SQL[groupBy]} AS g, COUNT(*) AS n, SUM(tokens_in) AS i, SUM(tokens_out) AS o, SUM(cost) AS c
+       FROM usage WHERE ts >= ? AND ts < ? GROUP BY g ORDER BY n DESC, g`,
+    ).all(from, to) as unknown as Array<{ g: string; n: number; i: number; o: number; c: number }>;
+    for (const r of raw) rows.push({ group: r.g, requests: r.n, tokens: { input: r.i, output: r.o }, cost: r.c });
+  }
+  return {
+    totalRequests: total.n,
+    totalTokens: { input: total.i, output: total.o },
+    totalCost: total.c,
+    rows,
+  };
+}
+
+export interface UsageRowView extends UsageRecord {
+  id: number;
+}
+
+/** Most recent rows first (for the dashboard and tests). */
+export function recentUsage(db: Db, limit: number): UsageRowView[] {
+  const raw = db.prepare("SELECT * FROM usage ORDER BY id DESC LIMIT ?").all(limit) as unknown as Array<
+    Record<string, unknown>
+  >;
+  return raw.map((r) => ({
+    id: r.id as number,
+    ts: r.ts as number,
+    requestId: r.request_id as string,
+    keyId: r.key_id as string | null,
+    surface: r.surface as string,
+    requestedModel: r.requested_model as string,
+    provider: r.provider as string | null,
+    connectionId: r.connection_id as string | null,
+    model: r.model as string | null,
+    status: r.status as number,
+    stream: r.stream === 1,
+    tokensIn: r.tokens_in as number,
+    tokensOut: r.tokens_out as number,
+    tokensCached: r.tokens_cached as number,
+    tokensReasoning: r.tokens_reasoning as number,
+    estimated: r.estimated === 1,
+    latencyMs: r.latency_ms as number,
+    ttftMs: r.ttft_ms as number | null,
+    cost: r.cost as number,
+    attempts: r.attempts as string,
+    errorCode: r.error_code as string | null,
+  }));
+}

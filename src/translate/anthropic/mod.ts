@@ -1,0 +1,37 @@
+/** @module The Anthropic Messages codec: `/v1/messages` bodies, responses, SSE streams and errors ⇄ canonical. */
+import type { Codec } from "../../core/codec.ts";
+import { decodeRequest } from "./request_decode.ts";
+import { encodeRequest } from "./request_encode.ts";
+import { decodeResponse, encodeResponse } from "./response.ts";
+import { type AnthropicDecodeState, decodeStream, initDecodeStream } from "./stream_decode.ts";
+import { type AnthropicEncodeState, encodeStream, initEncodeStream } from "./stream_encode.ts";
+import { decodeError, encodeError } from "./wire_error.ts";
+
+export {
+  decodeError,
+  decodeRequest,
+  decodeResponse,
+  decodeStream,
+  encodeError,
+  encodeRequest,
+  encodeResponse,
+  encodeStream,
+  initDecodeStream,
+  initEncodeStream,
+};
+export type { AnthropicDecodeState, AnthropicEncodeState };
+export { DEFAULT_MAX_TOKENS, DEFAULT_MAX_TOKENS_WITH_THINKING, MIN_THINKING_BUDGET } from "./request_encode.ts";
+
+export const codec: Codec<AnthropicDecodeState, AnthropicEncodeState> = {
+  format: "anthropic",
+  decodeRequest,
+  encodeRequest,
+  decodeResponse,
+  encodeResponse,
+  initDecodeStream,
+  decodeStream,
+  initEncodeStream,
+  encodeStream,
+  decodeError,
+  encodeError,
+};
