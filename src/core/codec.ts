@@ -22,6 +22,8 @@ export interface EncodeRequestOptions {
 export interface EncodeStreamInit {
   /** OpenAI: the client asked for `stream_options.include_usage`; other formats always carry usage. */
   includeUsage?: boolean;
+  /** The format the canonical events were decoded from (which vendor a streamed thinking signature belongs to). */
+  upstreamFormat?: WireFormat;
 }
 
 export interface Codec<DecodeState = unknown, EncodeState = unknown> {

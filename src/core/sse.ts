@@ -69,7 +69,8 @@ export function createSseParser(): SseParser {
     },
     end(): SseEvent[] {
       const out: SseEvent[] = [];
-      if (buffer !== "") line(buffer, out);
+      // A CR held back as a possible first half of CRLF is a line end after all.
+      if (buffer !== "") line(buffer.endsWith("\r") ? buffer.slice(0, -1) : buffer, out);
       buffer = "";
       dispatch(out);
       return out;

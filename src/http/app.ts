@@ -16,6 +16,9 @@ import { usageRoutes } from "./routes/api_usage.ts";
 import { dashboardRoutes } from "./routes/dashboard.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { openaiRoutes } from "./routes/openai.ts";
+import { anthropicRoutes } from "./routes/anthropic.ts";
+import { geminiRoutes } from "./routes/gemini.ts";
+import { responsesRoutes } from "./routes/responses.ts";
 
 /** Sets a fresh `x-request-id` on every response. */
 function requestId(): MiddlewareHandler<AppEnv> {
@@ -68,6 +71,9 @@ export function createApp(gw: Gateway): Hono<AppEnv> {
 
   app.route("/", healthRoutes(gw));
   app.route("/", openaiRoutes(gw));
+  app.route("/", anthropicRoutes(gw));
+  app.route("/", responsesRoutes(gw));
+  app.route("/", geminiRoutes(gw));
   app.route("/", connectionRoutes(gw));
   app.route("/", keyRoutes(gw));
   app.route("/", modelRoutes(gw));

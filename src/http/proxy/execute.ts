@@ -188,6 +188,8 @@ async function jsonAnswer(gw: Gateway, job: ProxyJob, a: Answer): Promise<Respon
     const reason = err instanceof GatewayError ? err.message : "upstream sent a body that is not valid JSON";
     return failWith(gw, job, a.attempts, a.candidate, new GatewayError("upstream_error", reason));
   }
+  // Anthropic and Gemini bodies carry no timestamp: the gateway's clock stands in.
+  if (!canonical.created) canonical.created = Math.floor(gw.now() / 1000);
   const usage: Usage = canonical.usage;
   const body = a.passthrough ? text : JSON.stringify(codecFor(job.surface).encodeResponse(canonical));
   const cost = costOf(a.candidate.connection.provider, a.candidate.target.model, usage);

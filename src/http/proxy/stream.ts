@@ -62,9 +62,10 @@ export function translateStream(
   const upCodec = codecFor(opts.upstreamFormat);
   const clientCodec = codecFor(opts.surface);
   let decodeState = upCodec.initDecodeStream();
-  let encodeState = opts.passthrough
-    ? undefined
-    : clientCodec.initEncodeStream({ includeUsage: opts.clientWantsUsage });
+  let encodeState = opts.passthrough ? undefined : clientCodec.initEncodeStream({
+    includeUsage: opts.clientWantsUsage,
+    upstreamFormat: opts.upstreamFormat,
+  });
   let usage: Usage | undefined;
   let finished = false;
   let terminal = false;
@@ -95,7 +96,8 @@ export function translateStream(
     let errored: StreamEvent | undefined;
     let stops = false;
     for (const c of step.out) {
-      if (c.type === "usage") usage = c.usage;
+      if (c.type === "message_start" && !c.created) c.created = Math.floor(hooks.now() / 1000);
+      else if (c.type === "usage") usage = c.usage;
       else if (c.type === "message_stop") stops = true;
       else if (c.type === "error") errored = c;
     }

@@ -48,7 +48,10 @@ function refuse(feature: string): GatewayError {
 function imageItem(part: ImagePart): Item {
   const s = part.source;
   const url = s.kind === "url" ? s.url : `data:${s.mediaType};base64,${s.data}`;
-  return { type: "input_image", image_url: url, detail: s.detail ?? "auto" };
+  // Without a detail the API uses "auto" (Codex itself sends none).
+  return s.detail === undefined
+    ? { type: "input_image", image_url: url }
+    : { type: "input_image", image_url: url, detail: s.detail };
 }
 
 function userPart(part: ContentPart): Item {
