@@ -2,7 +2,16 @@
  * @module The shape every wire-format codec in `translate/<format>/mod.ts` fills (STYLE.md §2).
  * Codecs are pure: ids, timestamps and models come in through arguments, never from a clock or RNG.
  */
-import type { ChatRequest, ChatResponse, Encoded, SseEvent, StepResult, StreamEvent, WireFormat } from "./canonical.ts";
+import type {
+  ChatRequest,
+  ChatResponse,
+  Encoded,
+  SseEvent,
+  StepResult,
+  StreamEvent,
+  Usage,
+  WireFormat,
+} from "./canonical.ts";
 
 /** An error as carried between formats: HTTP status, a format-neutral kind and the upstream's message. */
 export interface WireError {
@@ -34,6 +43,11 @@ export interface Codec<DecodeState = unknown, EncodeState = unknown> {
   encodeRequest(req: ChatRequest, options: EncodeRequestOptions): Encoded<Record<string, unknown>>;
   /** Upstream's wire response → canonical; throws `GatewayError("upstream_error")` on a malformed body. */
   decodeResponse(body: unknown): ChatResponse;
+  /**
+   * The usage of a whole (non-stream) response body, reading nothing else and validating nothing: the
+   * same-format pass-through path's only look into the answer.
+   */
+  decodeUsage(body: unknown): Usage;
   /** Canonical → wire response for the client. */
   encodeResponse(res: ChatResponse): Record<string, unknown>;
   /** Fresh state for reading one upstream stream. */

@@ -20,10 +20,12 @@ import { anthropicRoutes } from "./routes/anthropic.ts";
 import { geminiRoutes } from "./routes/gemini.ts";
 import { responsesRoutes } from "./routes/responses.ts";
 
-/** Sets a fresh `x-request-id` on every response. */
+/** Sets a fresh `x-request-id` on every response: a random per-process prefix plus a counter (unique, cheap). */
 function requestId(): MiddlewareHandler<AppEnv> {
+  const prefix = `req_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
+  let counter = 0;
   return async function requestId(c, next) {
-    const id = `req_${crypto.randomUUID().replaceAll("-", "")}`;
+    const id = `${prefix}${(++counter).toString(36).padStart(6, "0")}`;
     c.set("requestId", id);
     await next();
     c.res.headers.set("x-request-id", id);

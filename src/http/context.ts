@@ -24,6 +24,8 @@ export interface Gateway {
   clearSetupToken: () => void;
   startedAt: number;
   version: string;
+  /** Proxied requests not yet finished (lets the usage writer batch commits under load). */
+  inFlight: number;
 }
 
 import type { ApiKeyRow } from "../store/mod.ts";

@@ -79,7 +79,7 @@ export async function createGateway(config: AppConfig, deps: GatewayDeps = {}): 
     config,
     secrets,
     cipher,
-    usage: createUsageWriter(db),
+    usage: createUsageWriter(db, { inFlight: () => gw.inFlight }),
     logger,
     fetch: deps.fetch ?? fetch,
     now,
@@ -94,6 +94,7 @@ export async function createGateway(config: AppConfig, deps: GatewayDeps = {}): 
     },
     startedAt: now(),
     version: VERSION,
+    inFlight: 0,
   };
   return gw;
 }

@@ -27,42 +27,94 @@ export interface UsageRecord {
 }
 
 export interface UsageWriter {
-  /** Commits one row (autocommit: durable in the WAL when this returns). */
-  record(row: UsageRecord): void;
+  /**
+   * Commits one row; resolves once it is durable in the WAL. Rows that arrive while others are pending share
+   * one transaction (group commit), so under load a commit costs a few µs per row instead of ~25 µs.
+   */
+  record(row: UsageRecord): Promise<void>;
+  /** Commits whatever is pending now (shutdown). */
+  flush(): void;
 }
 
-/** Prepares the insert once; each call is one committed statement (~20 µs here). */
-export function createUsageWriter(db: Db): UsageWriter {
+/**
+ * Prepares the insert once. A lone request is written at once; when other requests are in flight, its row waits
+ * for the next macrotask so their rows can join the same transaction.
+ */
+export function createUsageWriter(db: Db, options: { inFlight?: () => number } = {}): UsageWriter {
   const stmt = db.prepare(
     `INSERT INTO usage (ts, request_id, key_id, surface, requested_model, provider, connection_id, model, status,
       stream, tokens_in, tokens_out, tokens_cached, tokens_reasoning, estimated, latency_ms, ttft_ms, cost, attempts,
       error_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  const insert = (r: UsageRecord): void => {
+    stmt.run(
+      r.ts,
+      r.requestId,
+      r.keyId,
+      r.surface,
+      r.requestedModel,
+      r.provider,
+      r.connectionId,
+      r.model,
+      r.status,
+      r.stream ? 1 : 0,
+      r.tokensIn,
+      r.tokensOut,
+      r.tokensCached,
+      r.tokensReasoning,
+      r.estimated ? 1 : 0,
+      r.latencyMs,
+      r.ttftMs,
+      r.cost,
+      r.attempts,
+      r.errorCode,
+    );
+  };
+  let pending: UsageRecord[] = [];
+  let waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> = [];
+  let scheduled = false;
+
+  function flush(): void {
+    scheduled = false;
+    const rows = pending;
+    const done = waiters;
+    pending = [];
+    waiters = [];
+    if (rows.length === 0) return;
+    try {
+      db.exec("BEGIN IMMEDIATE");
+      try {
+        for (const r of rows) insert(r);
+        db.exec("COMMIT");
+      } catch (err) {
+        db.exec("ROLLBACK");
+        throw err;
+      }
+      for (const w of done) w.resolve();
+    } catch (err) {
+      for (const w of done) w.reject(err);
+    }
+  }
+
   return {
-    record(r: UsageRecord): void {
-      stmt.run(
-        r.ts,
-        r.requestId,
-        r.keyId,
-        r.surface,
-        r.requestedModel,
-        r.provider,
-        r.connectionId,
-        r.model,
-        r.status,
-        r.stream ? 1 : 0,
-        r.tokensIn,
-        r.tokensOut,
-        r.tokensCached,
-        r.tokensReasoning,
-        r.estimated ? 1 : 0,
-        r.latencyMs,
-        r.ttftMs,
-        r.cost,
-        r.attempts,
-        r.errorCode,
-      );
+    record(row: UsageRecord): Promise<void> {
+      if (pending.length === 0 && (options.inFlight?.() ?? 1) <= 1) {
+        try {
+          insert(row);
+          return Promise.resolve();
+        } catch (err) {
+          return Promise.reject(err);
+        }
+      }
+      pending.push(row);
+      const done = new Promise<void>((resolve, reject) => waiters.push({ resolve, reject }));
+      if (!scheduled) {
+        scheduled = true;
+        setTimeout(flush, 0);
+      }
+      return done;
     },
+    flush,
   };
 }
 

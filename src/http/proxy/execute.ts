@@ -54,6 +54,19 @@ interface FailedAttempt {
 
 /** Runs the job; always resolves to a Response in the client's format (errors included). */
 export async function executeProxy(gw: Gateway, job: ProxyJob): Promise<Response> {
+  gw.inFlight++;
+  let streaming = false;
+  try {
+    const res = await attemptAll(gw, job);
+    streaming = res.headers.get("content-type")?.startsWith("text/event-stream") === true;
+    return res;
+  } finally {
+    // A stream stays in flight until its finish hook runs.
+    if (!streaming) gw.inFlight--;
+  }
+}
+
+async function attemptAll(gw: Gateway, job: ProxyJob): Promise<Response> {
   const attempts: Attempt[] = [];
   let lastFailure: FailedAttempt | undefined;
   const settings = gw.state.settings;
@@ -134,7 +147,7 @@ export async function executeProxy(gw: Gateway, job: ProxyJob): Promise<Response
       new GatewayError("model_not_found", `no enabled connection serves "${job.requestedModel}"`, { param: "model" }),
     );
   }
-  return failWith(gw, job, attempts, attempts.at(-1)?.candidate, lastFailure.error);
+  return await failWith(gw, job, attempts, attempts.at(-1)?.candidate, lastFailure.error);
 }
 
 function retryAfterOf(headers: Headers): number | undefined {
@@ -179,22 +192,31 @@ interface Answer {
 
 async function jsonAnswer(gw: Gateway, job: ProxyJob, a: Answer): Promise<Response> {
   const upstreamFormat = a.candidate.connection.provider.format;
-  let text: string;
-  let canonical;
+  const upCodec = codecFor(upstreamFormat);
+  let body: string;
+  let usage: Usage;
   try {
-    text = await a.response.text();
-    canonical = codecFor(upstreamFormat).decodeResponse(JSON.parse(text));
+    const text = await a.response.text();
+    const parsed = JSON.parse(text);
+    if (a.passthrough) {
+      // Same format: the client gets the upstream's bytes; only the usage is read.
+      body = text;
+      usage = upCodec.decodeUsage(parsed);
+    } else {
+      const canonical = upCodec.decodeResponse(parsed);
+      // Anthropic and Gemini bodies carry no timestamp: the gateway's clock stands in.
+      if (!canonical.created) canonical.created = Math.floor(gw.now() / 1000);
+      usage = canonical.usage;
+      body = JSON.stringify(codecFor(job.surface).encodeResponse(canonical));
+    }
   } catch (err) {
     const reason = err instanceof GatewayError ? err.message : "upstream sent a body that is not valid JSON";
-    return failWith(gw, job, a.attempts, a.candidate, new GatewayError("upstream_error", reason));
+    a.attempts[a.attempts.length - 1].status = 502;
+    return await failWith(gw, job, a.attempts, a.candidate, new GatewayError("upstream_error", reason));
   }
-  // Anthropic and Gemini bodies carry no timestamp: the gateway's clock stands in.
-  if (!canonical.created) canonical.created = Math.floor(gw.now() / 1000);
-  const usage: Usage = canonical.usage;
-  const body = a.passthrough ? text : JSON.stringify(codecFor(job.surface).encodeResponse(canonical));
   const cost = costOf(a.candidate.connection.provider, a.candidate.target.model, usage);
   const now = gw.now();
-  gw.usage.record(usageRow(job, {
+  await gw.usage.record(usageRow(job, {
     attempts: a.attempts,
     winner: a.candidate,
     status: 200,
@@ -232,10 +254,11 @@ function streamAnswer(
     startedAt: job.startedAt,
   }, {
     now: gw.now,
-    finish(outcome) {
+    async finish(outcome) {
+      gw.inFlight--;
       const usage = outcome.usage ?? NO_USAGE;
       try {
-        gw.usage.record(usageRow(job, {
+        await gw.usage.record(usageRow(job, {
           attempts: a.attempts,
           winner: a.candidate,
           status: outcome.status,

@@ -18,8 +18,8 @@ export interface ProxyJob {
   clientHeaders: Headers;
   /** The client's query string (Anthropic `?beta=true` passes through to an Anthropic upstream). */
   clientQuery: string;
-  /** Aborted when the client goes away. */
-  signal: AbortSignal;
+  /** Aborted when the client goes away (streams only; non-stream calls are bounded by the timeout). */
+  signal: AbortSignal | undefined;
   startedAt: number;
 }
 

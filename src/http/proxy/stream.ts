@@ -10,8 +10,13 @@ import { codecFor } from "../../translate/mod.ts";
 import { errorBody } from "../errors.ts";
 
 export interface StreamHooks {
-  /** Called exactly once: at the terminal event, at a failure, or when the client leaves. */
-  finish(outcome: { status: number; usage: Usage | undefined; ttftMs: number | null; errorCode: string | null }): void;
+  /**
+   * Called exactly once: at the terminal event, at a failure, or when the client leaves. Its promise (the usage
+   * commit) settles before the terminal event is written to the client.
+   */
+  finish(
+    outcome: { status: number; usage: Usage | undefined; ttftMs: number | null; errorCode: string | null },
+  ): Promise<void>;
   now(): number;
 }
 
@@ -68,6 +73,8 @@ export function translateStream(
   });
   let usage: Usage | undefined;
   let finished = false;
+  /** The usage commit started by this chunk's terminal event, awaited before the chunk is written. */
+  let committing: Promise<void> | undefined;
   let terminal = false;
   /** Set by an upstream error event: nothing may follow the client's error event. */
   let stopAfter = false;
@@ -76,7 +83,7 @@ export function translateStream(
   function finish(status: number, errorCode: string | null): void {
     if (finished) return;
     finished = true;
-    hooks.finish({ status, usage, ttftMs, errorCode });
+    committing = hooks.finish({ status, usage, ttftMs, errorCode }).catch(() => {});
   }
 
   function encodeCanonical(events: StreamEvent[]): string {
@@ -165,6 +172,10 @@ export function translateStream(
           }
           if (done && !terminal && !finished) {
             text += failure(new GatewayError("upstream_error", "upstream stream ended before its final event"));
+          }
+          if (committing) {
+            await committing;
+            committing = undefined;
           }
           if (text) controller.enqueue(encoder.encode(text));
           if (stopAfter && !done) {

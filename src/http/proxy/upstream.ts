@@ -18,12 +18,18 @@ export interface UpstreamResult {
   abort: (reason?: unknown) => void;
 }
 
-/** Sends the request; network failures become 502 and a header timeout 504, as GatewayErrors. */
+/**
+ * Sends the request; network failures become 502 and a header timeout 504, as GatewayErrors.
+ * With `signal` set (streams), the call is abortable: the client's disconnect and the timeout abort the upstream
+ * request itself. Without it (non-stream calls) the timeout is a race and a late answer's body is discarded: an
+ * AbortSignal on Deno's fetch costs about 0.15 ms a call, which the non-stream hot path does not pay.
+ */
 export async function callUpstream(fetchFn: typeof fetch, call: UpstreamCall): Promise<UpstreamResult> {
+  if (!call.signal) return await racedCall(fetchFn, call);
   const controller = new AbortController();
   const onClientAbort = (): void => controller.abort(new DOMException("client disconnected", "AbortError"));
-  if (call.signal?.aborted) onClientAbort();
-  call.signal?.addEventListener("abort", onClientAbort, { once: true });
+  if (call.signal.aborted) onClientAbort();
+  call.signal.addEventListener("abort", onClientAbort, { once: true });
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
@@ -41,11 +47,41 @@ export async function callUpstream(fetchFn: typeof fetch, call: UpstreamCall): P
     if (timedOut) {
       throw new GatewayError("upstream_timeout", `upstream did not answer within ${call.timeoutMs} ms`);
     }
-    if (call.signal?.aborted) throw new GatewayError("upstream_error", "client disconnected", { status: 499 });
-    throw new GatewayError("upstream_error", `upstream unreachable: ${(err as Error).message.split("\n")[0]}`);
+    if (call.signal.aborted) throw new GatewayError("upstream_error", "client disconnected", { status: 499 });
+    throw networkError(err);
   } finally {
     clearTimeout(timer);
-    call.signal?.removeEventListener("abort", onClientAbort);
+    call.signal.removeEventListener("abort", onClientAbort);
+  }
+}
+
+function networkError(err: unknown): GatewayError {
+  return new GatewayError("upstream_error", `upstream unreachable: ${(err as Error).message.split("\n")[0]}`);
+}
+
+async function racedCall(fetchFn: typeof fetch, call: UpstreamCall): Promise<UpstreamResult> {
+  const pending = fetchFn(call.url, {
+    method: call.body === undefined ? "GET" : "POST",
+    headers: call.headers,
+    body: call.body,
+  });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), call.timeoutMs);
+  });
+  try {
+    const winner = await Promise.race([pending, timeout]);
+    if (winner === "timeout") {
+      // The late answer (if any) is drained and dropped so its connection is freed.
+      pending.then((r) => r.body?.cancel()).catch(() => {});
+      throw new GatewayError("upstream_timeout", `upstream did not answer within ${call.timeoutMs} ms`);
+    }
+    return { response: winner, abort: () => void winner.body?.cancel().catch(() => {}) };
+  } catch (err) {
+    if (err instanceof GatewayError) throw err;
+    throw networkError(err);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -98,7 +98,8 @@ export async function runProxy(gw: Gateway, c: Context<AppEnv>, options: RunOpti
     candidates,
     clientHeaders: c.req.raw.headers,
     clientQuery: url.search.slice(1).split("&").filter((p) => p && !p.startsWith("key=")).join("&"),
-    signal: c.req.raw.signal,
+    // Only streams listen for the client going away before the first byte (see callUpstream).
+    signal: options.stream ? c.req.raw.signal : undefined,
     startedAt: gw.now(),
   };
   // Refuse bad input before any upstream call when some candidate needs translation.

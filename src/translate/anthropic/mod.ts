@@ -1,5 +1,7 @@
 /** @module The Anthropic Messages codec: `/v1/messages` bodies, responses, SSE streams and errors ⇄ canonical. */
+import type { Usage } from "../../core/canonical.ts";
 import type { Codec } from "../../core/codec.ts";
+import { usageFromWire } from "./response.ts";
 import { decodeRequest } from "./request_decode.ts";
 import { encodeRequest } from "./request_encode.ts";
 import { decodeResponse, encodeResponse } from "./response.ts";
@@ -27,6 +29,7 @@ export const codec: Codec<AnthropicDecodeState, AnthropicEncodeState> = {
   decodeRequest,
   encodeRequest,
   decodeResponse,
+  decodeUsage,
   encodeResponse,
   initDecodeStream,
   decodeStream,
@@ -35,3 +38,12 @@ export const codec: Codec<AnthropicDecodeState, AnthropicEncodeState> = {
   decodeError,
   encodeError,
 };
+
+/** Usage of a whole response body (see Codec.decodeUsage). */
+export function decodeUsage(body: unknown): Usage {
+  return ({
+    inputTokens: 0,
+    outputTokens: 0,
+    ...usageFromWire((body as { usage?: Parameters<typeof usageFromWire>[0] } | null)?.usage),
+  });
+}

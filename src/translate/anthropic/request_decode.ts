@@ -284,16 +284,19 @@ function decodeReasoning(wire: MessagesRequest, hints: Record<string, unknown>):
   const thinking = wire.thinking;
   if (thinking == null) return effort === undefined ? undefined : { enabled: false, effort };
   if (thinking.display != null) hints[HINT_THINKING_DISPLAY] = thinking.display;
+  // Anthropic returns thinking text unless `display: "omitted"`; other upstreams (Gemini includeThoughts) must be
+  // asked for it explicitly, or the client's thinking blocks arrive empty.
+  const shown = thinking.display === "omitted" ? {} : { includeThoughts: true };
   switch (thinking.type) {
     case "enabled": {
       const budget = thinking.budget_tokens;
       if (budget == null) invalid("thinking.budget_tokens", "required when thinking.type is enabled");
-      return { enabled: true, budgetTokens: budget, effort: effort ?? effortForBudget(budget) };
+      return { enabled: true, budgetTokens: budget, effort: effort ?? effortForBudget(budget), ...shown };
     }
     case "adaptive":
     case "between_tools":
       hints[HINT_THINKING_TYPE] = thinking.type;
-      return effort === undefined ? { enabled: true } : { enabled: true, effort };
+      return effort === undefined ? { enabled: true, ...shown } : { enabled: true, effort, ...shown };
     case "disabled":
       return effort === undefined ? { enabled: false } : { enabled: false, effort };
   }

@@ -3,9 +3,10 @@
  * event arrives; holds only the open-block indices and the latest usage. Canonical `message_stop` is terminal (the
  * decoders send usage before it, or never), so message_delta goes out with it, carrying the usage known by then.
  */
-import type { SseEvent, StepResult, StreamEvent, Usage } from "../../core/canonical.ts";
+import type { SseEvent, StepResult, StreamEvent, Usage, WireFormat } from "../../core/canonical.ts";
 import type { EncodeStreamInit } from "../../core/codec.ts";
 import { stopReasonToWire, usageToWire } from "./response.ts";
+import { signatureForClient } from "./thinking.ts";
 import { anthropicErrorType } from "./wire_error.ts";
 
 type BlockKind = "text" | "thinking" | "tool_use" | "redacted_thinking";
@@ -18,13 +19,17 @@ export interface AnthropicEncodeState {
   nextWire: number;
   /** Usage known so far: message_start's partial, merged with each canonical usage event. */
   usage: Partial<Usage>;
+  /** Which vendor made streamed signatures: another vendor's are tagged, as in non-stream responses. */
+  upstreamFormat?: WireFormat;
 }
 
 /** Id and model of a message_start we must invent when the canonical stream did not open with one. */
 export const SYNTHETIC_MESSAGE_ID = "msg_switchyard";
 
-export function initEncodeStream(_init: EncodeStreamInit): AnthropicEncodeState {
-  return { started: false, finished: false, open: {}, nextWire: 0, usage: {} };
+export function initEncodeStream(init: EncodeStreamInit): AnthropicEncodeState {
+  const s: AnthropicEncodeState = { started: false, finished: false, open: {}, nextWire: 0, usage: {} };
+  if (init.upstreamFormat !== undefined) s.upstreamFormat = init.upstreamFormat;
+  return s;
 }
 
 type Step = StepResult<AnthropicEncodeState, SseEvent>;
@@ -91,7 +96,8 @@ export function encodeStream(state: AnthropicEncodeState, event: StreamEvent): S
     case "thinking_signature":
       // A signature only belongs to a thinking block; never into text.
       if (s.open[event.index]?.kind === "thinking") {
-        out.push(delta(s, event.index, { type: "signature_delta", signature: event.signature }));
+        const signature = signatureForClient(event.signature, s.upstreamFormat);
+        out.push(delta(s, event.index, { type: "signature_delta", signature }));
       }
       break;
     case "redacted_thinking":

@@ -1,5 +1,7 @@
 /** @module The Gemini generateContent / streamGenerateContent codec (v1beta REST, `alt=sse` streams). */
+import type { Usage } from "../../core/canonical.ts";
 import type { Codec } from "../../core/codec.ts";
+import { usageFromWire } from "./response.ts";
 import { decodeRequest } from "./request_decode.ts";
 import { encodeRequest } from "./request_encode.ts";
 import { decodeResponse, encodeResponse } from "./response.ts";
@@ -19,6 +21,7 @@ export const codec: Codec<GeminiDecodeState, GeminiEncodeState> = {
   decodeRequest,
   encodeRequest,
   decodeResponse,
+  decodeUsage,
   encodeResponse,
   initDecodeStream,
   decodeStream,
@@ -27,3 +30,8 @@ export const codec: Codec<GeminiDecodeState, GeminiEncodeState> = {
   decodeError,
   encodeError,
 };
+
+/** Usage of a whole response body (see Codec.decodeUsage). */
+export function decodeUsage(body: unknown): Usage {
+  return usageFromWire((body as { usageMetadata?: Parameters<typeof usageFromWire>[0] } | null)?.usageMetadata);
+}

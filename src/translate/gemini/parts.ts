@@ -9,6 +9,7 @@
 import type { ContentPart, ImagePart, TextPart, ThinkingPart, ToolResultPart } from "../../core/canonical.ts";
 import { GatewayError } from "../../core/errors.ts";
 import type { WirePart } from "./schema.ts";
+import { signatureForClient, signatureFromWire } from "./signature.ts";
 
 type WireObject = Record<string, unknown>;
 
@@ -25,7 +26,7 @@ export interface PartDecodeOptions {
 
 /** A canonical carrier of a signature that sat on a non-thought part. */
 export function signatureCarrier(signature: string): ThinkingPart {
-  return { type: "thinking", text: "", signature, signatureFormat: "gemini" };
+  return { type: "thinking", text: "", ...signatureFromWire(signature) };
 }
 
 export function isImageMime(mime: string | undefined): boolean {
@@ -118,10 +119,7 @@ export function decodeParts(parts: WirePart[], options: PartDecodeOptions): Cont
     const sig = part.thoughtSignature;
     if (part.thought === true) {
       const thinking: ThinkingPart = { type: "thinking", text: part.text ?? "" };
-      if (sig !== undefined) {
-        thinking.signature = sig;
-        thinking.signatureFormat = "gemini";
-      }
+      if (sig !== undefined) Object.assign(thinking, signatureFromWire(sig));
       out.push(thinking);
       return;
     }
@@ -277,7 +275,12 @@ export function encodeParts(content: ContentPart[], ctx: PartEncodeContext): Wir
   content.forEach((part, i) => {
     switch (part.type) {
       case "thinking": {
-        const own = part.signatureFormat === undefined || part.signatureFormat === "gemini"
+        // A Gemini upstream only takes its own signatures; a Gemini client gets any vendor's, tagged.
+        const own = part.signature === undefined
+          ? undefined
+          : ctx.mode === "response"
+          ? signatureForClient(part.signature, part.signatureFormat)
+          : part.signatureFormat === undefined || part.signatureFormat === "gemini"
           ? part.signature
           : undefined;
         const next = content[i + 1];

@@ -3,10 +3,11 @@
  * they arrive; a function call is sent whole when its block stops (Gemini cannot stream partial arguments), so only
  * each open call's own argument text is buffered. The finish chunk carries finishReason and, once known, usageMetadata.
  */
-import type { SseEvent, StepResult, StopReason, StreamEvent, Usage } from "../../core/canonical.ts";
+import type { SseEvent, StepResult, StopReason, StreamEvent, Usage, WireFormat } from "../../core/canonical.ts";
 import type { EncodeStreamInit } from "../../core/codec.ts";
 import { GatewayError, geminiStatusFor } from "../../core/errors.ts";
 import { parseArguments } from "./parts.ts";
+import { signatureForClient } from "./signature.ts";
 import { finishFromStop, usageToWire } from "./response.ts";
 
 type WireObject = Record<string, unknown>;
@@ -22,6 +23,8 @@ export interface GeminiEncodeState {
   thinking?: { index: number; sent: boolean };
   /** A signature from an empty thinking block: it belongs on the next part that goes out. */
   pendingSignature?: string;
+  /** Which vendor made streamed signatures (another vendor's are tagged for the client). */
+  upstreamFormat?: WireFormat;
   stop?: StopReason;
   usage?: Usage;
   finishSent: boolean;
@@ -29,8 +32,10 @@ export interface GeminiEncodeState {
   done: boolean;
 }
 
-export function initEncodeStream(_init: EncodeStreamInit): GeminiEncodeState {
-  return { id: "", model: "", calls: {}, finishSent: false, usageSent: false, done: false };
+export function initEncodeStream(init: EncodeStreamInit): GeminiEncodeState {
+  const s: GeminiEncodeState = { id: "", model: "", calls: {}, finishSent: false, usageSent: false, done: false };
+  if (init.upstreamFormat !== undefined) s.upstreamFormat = init.upstreamFormat;
+  return s;
 }
 
 function chunk(s: GeminiEncodeState, body: WireObject): SseEvent {
@@ -120,11 +125,13 @@ export function encodeStream(state: GeminiEncodeState, event: StreamEvent): Step
       if (s.thinking !== undefined) s.thinking = { ...s.thinking, sent: true };
       out.push(partChunk(s, { text: event.text, thought: true }));
       break;
-    case "thinking_signature":
+    case "thinking_signature": {
       flushSignature(s, out);
-      if (s.thinking?.sent === true) out.push(chunk(s, thoughtSignaturePart(event.signature)));
-      else s.pendingSignature = event.signature;
+      const signature = signatureForClient(event.signature, s.upstreamFormat);
+      if (s.thinking?.sent === true) out.push(chunk(s, thoughtSignaturePart(signature)));
+      else s.pendingSignature = signature;
       break;
+    }
     case "redacted_thinking":
       // Anthropic's opaque reasoning has no Gemini part; it means nothing to a Gemini client.
       break;

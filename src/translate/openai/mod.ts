@@ -1,5 +1,7 @@
 /** @module The OpenAI Chat Completions codec: wire format ⇄ canonical (see each file for its mapping rules). */
+import type { Usage } from "../../core/canonical.ts";
 import type { Codec } from "../../core/codec.ts";
+import { usageFromWire } from "./stop_usage.ts";
 import { decodeError, encodeError } from "./error_body.ts";
 import { decodeRequest } from "./request_decode.ts";
 import { encodeRequest } from "./request_encode.ts";
@@ -26,6 +28,7 @@ export const codec: Codec<OpenAIDecodeState, OpenAIEncodeState> = {
   decodeRequest,
   encodeRequest,
   decodeResponse,
+  decodeUsage,
   encodeResponse,
   initDecodeStream,
   decodeStream,
@@ -34,3 +37,8 @@ export const codec: Codec<OpenAIDecodeState, OpenAIEncodeState> = {
   decodeError,
   encodeError,
 };
+
+/** Usage of a whole response body (see Codec.decodeUsage). */
+export function decodeUsage(body: unknown): Usage {
+  return usageFromWire((body as { usage?: Parameters<typeof usageFromWire>[0] } | null)?.usage);
+}

@@ -2,7 +2,9 @@
  * @module The OpenAI Responses API codec (`POST /v1/responses`, what Codex CLI speaks): request, response,
  * stream and error translation to and from the canonical model.
  */
+import type { Usage } from "../../core/canonical.ts";
 import type { Codec } from "../../core/codec.ts";
+import { decodeUsage as usageFromWire } from "./response.ts";
 import { decodeRequest } from "./request_decode.ts";
 import { encodeRequest } from "./request_encode.ts";
 import { decodeResponse, encodeResponse } from "./response.ts";
@@ -29,6 +31,7 @@ export const codec: Codec<DecodeState, EncodeState> = {
   decodeRequest,
   encodeRequest,
   decodeResponse,
+  decodeUsage,
   encodeResponse,
   initDecodeStream,
   decodeStream,
@@ -37,3 +40,8 @@ export const codec: Codec<DecodeState, EncodeState> = {
   decodeError,
   encodeError,
 };
+
+/** Usage of a whole response body (see Codec.decodeUsage). */
+export function decodeUsage(body: unknown): Usage {
+  return usageFromWire((body as { usage?: unknown } | null)?.usage);
+}
