@@ -88,7 +88,7 @@ async function main(args: string[]): Promise<number> {
     }
     case "export": {
       const db = openStore(config);
-      exportSnapshot(db, config.file!);
+      await exportSnapshot(db, config.file!);
       db.close();
       console.log(`Wrote ${config.file}`);
       return 0;
@@ -96,7 +96,7 @@ async function main(args: string[]): Promise<number> {
     case "import": {
       const db = openStore(config);
       try {
-        const backup = importSnapshot(db, { dataDir: config.dataDir, source: config.file!, now: new Date() });
+        const backup = await importSnapshot(db, { dataDir: config.dataDir, source: config.file!, now: new Date() });
         console.log(`Imported ${config.file}; the previous store is saved as ${backup}`);
         return 0;
       } catch (err) {

@@ -108,7 +108,6 @@ for (const formatEntry of Deno.readDirSync(root)) {
         const wire = readJson(new URL("error.json", dir));
         const canonical = readJson(new URL("error.canonical.json", dir)) as { status: number };
         assert.deepEqual(normalize(codec.decodeError(canonical.status, wire)), canonical, "decodeError");
-        // deno-lint-ignore no-explicit-any
         const expected = exists(new URL("encoded_error.json", dir))
           ? new URL("encoded_error.json", dir)
           : new URL("error.json", dir);

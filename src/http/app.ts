@@ -28,15 +28,26 @@ function requestId(): MiddlewareHandler<AppEnv> {
     const id = `${prefix}${(++counter).toString(36).padStart(6, "0")}`;
     c.set("requestId", id);
     await next();
-    c.res.headers.set("x-request-id", id);
+    // Proxied responses carry it already; setting it again would make Hono copy the response.
+    if (!c.res.headers.has("x-request-id")) c.res.headers.set("x-request-id", id);
   };
 }
 
-/** 413 before reading past the limit; the limit follows MAX_BODY_MB or `advanced.maxBodyMb`. */
+/**
+ * 413 before reading past the limit; the limit follows MAX_BODY_MB or `advanced.maxBodyMb`. A declared
+ * Content-Length is checked here at no cost; only bodies without one (chunked) go through Hono's counting reader.
+ */
 function requestBodyLimit(gw: Gateway): MiddlewareHandler<AppEnv> {
   const bySize = new Map<number, MiddlewareHandler>();
   return async function requestBodyLimit(c, next) {
     const mb = gw.config.maxBodyMb ?? gw.state.settings.advanced.maxBodyMb;
+    const declared = c.req.header("content-length");
+    if (declared !== undefined && c.req.header("transfer-encoding") === undefined) {
+      if (Number(declared) > mb * 1024 * 1024) {
+        throw new GatewayError("payload_too_large", `request body is larger than ${mb} MB`);
+      }
+      return await next();
+    }
     let mw = bySize.get(mb);
     if (!mw) {
       mw = bodyLimit({

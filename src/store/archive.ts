@@ -43,10 +43,13 @@ export async function tarGz(files: Array<{ name: string; data: Uint8Array }>, mt
  * hashes, sessions, the admin password), and returns the archive bytes with JSON views of the configuration.
  */
 export async function exportAllArchive(db: Db, tmpPath: string, now: number): Promise<Uint8Array> {
-  exportSnapshot(db, tmpPath);
+  await exportSnapshot(db, tmpPath);
   const copy = new DatabaseSync(tmpPath);
   const json: Record<string, unknown> = {};
   try {
+    // secure_delete zeroes what the statements below remove, so no credential survives in a free page
+    // (VACUUM would do it too, but Deno refuses VACUUM without --allow-all).
+    copy.exec("PRAGMA secure_delete = ON");
     copy.exec(`
       UPDATE connections SET api_key_enc = NULL;
       UPDATE custom_providers SET api_key_enc = NULL;
@@ -59,7 +62,6 @@ export async function exportAllArchive(db: Db, tmpPath: string, now: number): Pr
     ) {
       json[table] = copy.prepare(`SELECT * FROM ${table}`).all();
     }
-    copy.exec("VACUUM");
   } finally {
     copy.close();
   }

@@ -1,15 +1,29 @@
-/** @module Consistent snapshots (VACUUM INTO), validated imports with an automatic backup first. */
-import { DatabaseSync } from "node:sqlite";
+/**
+ * @module Consistent snapshots (SQLite's online backup API), validated imports with an automatic backup first.
+ * Deno's node:sqlite refuses ATTACH and VACUUM (INTO) unless the process runs with --allow-all
+ * (https://github.com/denoland/deno/pull/28513), and `deno task start` and the compiled binary do not, so
+ * nothing here may rely on them.
+ */
+import { backup, DatabaseSync } from "node:sqlite";
 import { type Db, migrate, REQUIRED_TABLES } from "./db.ts";
 
-/** Writes a consistent copy of the live store to `path` (which must not exist). Secrets stay encrypted. */
-export function exportSnapshot(db: Db, path: string): void {
-  try {
-    Deno.removeSync(path);
-  } catch (err) {
-    if (!(err instanceof Deno.errors.NotFound)) throw err;
+/** Writes a consistent copy of the live store to `path` (replaced if it exists). Secrets stay encrypted. */
+export async function exportSnapshot(db: Db, path: string): Promise<void> {
+  for (const suffix of ["", "-wal", "-shm", "-journal"]) {
+    try {
+      Deno.removeSync(path + suffix);
+    } catch (err) {
+      if (!(err instanceof Deno.errors.NotFound)) throw err;
+    }
   }
-  db.prepare("VACUUM INTO ?").run(path);
+  await backup(db, path);
+  // A snapshot is one self-contained file: leave WAL mode so no -wal/-shm files appear beside it when opened.
+  const copy = new DatabaseSync(path);
+  try {
+    copy.exec("PRAGMA journal_mode = DELETE");
+  } finally {
+    copy.close();
+  }
 }
 
 /** Checks that `path` is an intact SQLite file holding Switchyard's tables; returns the reason when not. */
@@ -44,38 +58,41 @@ export function backupPath(dataDir: string, now: Date): string {
  * into `dataDir/backups/` first, migrates a staged copy, then copies every table in one transaction (so open
  * handles stay valid and a failure leaves the store as it was). Returns the backup's path.
  */
-export function importSnapshot(db: Db, options: { dataDir: string; source: string; now: Date }): string {
+export async function importSnapshot(
+  db: Db,
+  options: { dataDir: string; source: string; now: Date },
+): Promise<string> {
   const reason = validateSnapshot(options.source);
   if (reason) throw new Error(reason);
   Deno.mkdirSync(`${options.dataDir}/backups`, { recursive: true });
-  const backup = backupPath(options.dataDir, options.now);
-  exportSnapshot(db, backup);
+  const saved = backupPath(options.dataDir, options.now);
+  await exportSnapshot(db, saved);
   const staged = `${options.dataDir}/backups/.staged-import.sqlite`;
   Deno.copyFileSync(options.source, staged);
   try {
-    const fresh = new DatabaseSync(staged);
+    const incoming = new DatabaseSync(staged);
     try {
-      migrate(fresh);
-    } finally {
-      fresh.close();
-    }
-    db.prepare("ATTACH DATABASE ? AS incoming").run(staged);
-    try {
+      migrate(incoming);
+      const columnsOf = (handle: DatabaseSync, table: string): string[] =>
+        (handle.prepare(`PRAGMA table_info("${table}")`).all() as unknown as Array<{ name: string }>).map((c) =>
+          c.name
+        );
       const tables = (db.prepare(
-        "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'schema_version'",
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'schema_version'",
       ).all() as unknown as Array<{ name: string }>).map((t) => t.name);
       db.exec("BEGIN IMMEDIATE");
       try {
         for (const table of tables) {
-          const cols =
-            (db.prepare(`PRAGMA incoming.table_info("${table}")`).all() as unknown as Array<{ name: string }>)
-              .map((c) => `"${c.name}"`);
-          db.exec(`DELETE FROM main."${table}"`);
-          if (cols.length > 0) {
-            db.exec(
-              `INSERT INTO main."${table}" (${cols.join(", ")}) SELECT ${cols.join(", ")} FROM incoming."${table}"`,
-            );
-          }
+          const present = new Set(columnsOf(incoming, table));
+          const names = columnsOf(db, table).filter((c) => present.has(c));
+          db.exec(`DELETE FROM "${table}"`);
+          if (names.length === 0) continue;
+          const cols = names.map((c) => `"${c}"`).join(", ");
+          const insert = db.prepare(`INSERT INTO "${table}" (${cols}) VALUES (${names.map(() => "?").join(", ")})`);
+          const rows = incoming.prepare(`SELECT ${cols} FROM "${table}"`).iterate() as unknown as Iterable<
+            Record<string, string | number | null | Uint8Array>
+          >;
+          for (const row of rows) insert.run(...names.map((n) => row[n]));
         }
         db.exec("COMMIT");
       } catch (err) {
@@ -83,10 +100,14 @@ export function importSnapshot(db: Db, options: { dataDir: string; source: strin
         throw err;
       }
     } finally {
-      db.exec("DETACH DATABASE incoming");
+      incoming.close();
     }
   } finally {
-    Deno.removeSync(staged);
+    for (const suffix of ["", "-wal", "-shm", "-journal"]) {
+      try {
+        Deno.removeSync(staged + suffix);
+      } catch { /* not there */ }
+    }
   }
-  return backup;
+  return saved;
 }

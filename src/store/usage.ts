@@ -110,7 +110,7 @@ export function createUsageWriter(db: Db, options: { inFlight?: () => number } =
       const done = new Promise<void>((resolve, reject) => waiters.push({ resolve, reject }));
       if (!scheduled) {
         scheduled = true;
-        setTimeout(flush, 0);
+        queueMicrotask(flush);
       }
       return done;
     },

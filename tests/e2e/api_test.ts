@@ -250,6 +250,16 @@ Deno.test("management API manages connections, models, usage and backups end to 
       copy.close();
       assert.deepEqual(names, ["a", "b", "mine"]);
 
+      const all = await stack.api("/api/db-backups/exportAll");
+      assert.equal(all.status, 200);
+      assert.equal(all.headers.get("content-type"), "application/gzip");
+      const tar = new Uint8Array(
+        await new Response(all.body!.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer(),
+      );
+      assert.ok(new TextDecoder("latin1").decode(tar).includes("SQLite format 3"));
+      const leftovers = [...Deno.readDirSync(`${stack.gw.dataDir}/backups`)].map((e) => e.name);
+      assert.deepEqual(leftovers, [], "export left temp files behind");
+
       const extra = await call<ConnectionView>("/api/connections", {
         method: "POST",
         json: { provider: "xai", name: "after-export" },

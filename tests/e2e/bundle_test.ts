@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 
 const root = new URL("../../", import.meta.url).pathname;
 
-async function freePort(): Promise<number> {
+function freePort(): number {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (l.addr as Deno.NetAddr).port;
   l.close();
@@ -33,7 +33,7 @@ Deno.test("bundle runs from another directory and finds its assets through the r
     for (const f of Deno.readDirSync(`${root}views/pages`)) {
       await Deno.copyFile(`${root}views/pages/${f.name}`, `${dir}/views/pages/${f.name}`);
     }
-    const port = await freePort();
+    const port = freePort();
     const child = new Deno.Command(Deno.execPath(), {
       args: [
         "run",

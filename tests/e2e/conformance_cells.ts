@@ -138,7 +138,7 @@ async function toolCell(ctx: CellContext): Promise<void> {
   assert.equal(call.name, SHARED.toolName, "tool call name");
   assert.equal(call.arguments, SHARED.toolArguments, "tool call arguments (exact JSON)");
   assert.equal(first.finish, "tool", "finish reason says tool use");
-  assert.ok(first.usage.input > 0 && first.usage.output > 0, `usage non-zero: ${JSON.stringify(first.usage)}`);
+  assert.deepEqual(first.usage, EXPECT[ctx.vendor].usage, "tool turn usage matches the upstream's");
   const second = await ctx.driver.send({
     ...base,
     turns: [question, { role: "assistant", turn: first }, {
@@ -276,7 +276,10 @@ async function errorCell(ctx: CellContext): Promise<void> {
     const want = status === 429 ? EXPECT[ctx.vendor].error429 : EXPECT[ctx.vendor].error400;
     // SDKs quote the error body as JSON, so the message may appear JSON-escaped.
     const escaped = JSON.stringify(want).slice(1, -1);
-    assert.ok(e.message.includes(want) || e.message.includes(escaped), `upstream message reaches the client: ${e.message}`);
+    assert.ok(
+      e.message.includes(want) || e.message.includes(escaped),
+      `upstream message reaches the client: ${e.message}`,
+    );
     received(ctx, 1);
   }
 }

@@ -71,6 +71,7 @@ export async function startHarness(): Promise<Harness> {
     async close() {
       await server.shutdown();
       for (const v of vendors) await fakes[v].close();
+      gw.usage.flush();
       gw.db.close();
       await Deno.remove(dir, { recursive: true }).catch(() => {});
     },

@@ -6,6 +6,7 @@
  */
 import { CELLS } from "./conformance_cells.ts";
 import { makeDrivers, SURFACES } from "./conformance_clients.ts";
+import { QUIRKS } from "./conformance_quirks.ts";
 import { GATEWAY_KEY, startHarness } from "./conformance_harness.ts";
 import type { Vendor } from "../helpers/fake_upstreams.ts";
 
@@ -57,3 +58,14 @@ Deno.test("conformance matrix: every SDK surface × every upstream format × eve
     );
   }
 });
+
+for (const quirk of QUIRKS) {
+  Deno.test(`conformance: ${quirk.name}`, async (t) => {
+    const h = await startHarness();
+    try {
+      await quirk.run(h, t);
+    } finally {
+      await h.close();
+    }
+  });
+}

@@ -4,7 +4,7 @@
  * signature_delta, message_delta, message_stop, ping) and Anthropic's error body
  * (https://docs.anthropic.com/en/docs/build-with-claude/streaming).
  */
-import { type AnswerInput, frame, jsonResponse, SHARED, sseResponse } from "./fake_wire.ts";
+import { type AnswerInput, frame, isMidstream, jsonResponse, SHARED, sseResponse } from "./fake_wire.ts";
 
 export const ANTHROPIC_FAKE = {
   id: "msg_01FakeConformance",
@@ -134,12 +134,12 @@ export function anthropicAnswer(input: AnswerInput): Response {
     });
   }
   if (stream) {
-    if (scenario === "midstream_close" || scenario === "midstream_event") {
+    if (isMidstream(scenario)) {
       const frames = streamFrames(model, "text").slice(0, 4);
       if (scenario === "midstream_event") {
         frames.push(frame(errorBody("overloaded_error", ANTHROPIC_FAKE.streamError), "error"));
       }
-      return sseResponse(frames, { abort: scenario === "midstream_close", headers: { "request-id": "req_fake01" } });
+      return sseResponse(frames, { abort: scenario === "midstream_reset", headers: { "request-id": "req_fake01" } });
     }
     return sseResponse(streamFrames(model, scenario), { headers: { "request-id": "req_fake01" } });
   }

@@ -4,7 +4,7 @@
  * functionCall parts with ids and thought signatures, thought parts, and Google's error body
  * (https://ai.google.dev/api/generate-content).
  */
-import { type AnswerInput, frame, jsonResponse, SHARED, sseResponse } from "./fake_wire.ts";
+import { type AnswerInput, frame, isMidstream, jsonResponse, SHARED, sseResponse } from "./fake_wire.ts";
 
 export const GEMINI_FAKE = {
   responseId: "fakeGeminiResponse01",
@@ -90,10 +90,10 @@ export function geminiAnswer(input: AnswerInput): Response {
     return jsonResponse(errorBody(400, "INVALID_ARGUMENT", GEMINI_FAKE.error400), 400);
   }
   if (stream) {
-    if (scenario === "midstream_close" || scenario === "midstream_event") {
+    if (isMidstream(scenario)) {
       const frames = streamFrames(model, "text").slice(0, 2);
       if (scenario === "midstream_event") frames.push(sse(errorBody(500, "INTERNAL", GEMINI_FAKE.streamError)));
-      return sseResponse(frames, { abort: scenario === "midstream_close" });
+      return sseResponse(frames, { abort: scenario === "midstream_reset" });
     }
     return sseResponse(streamFrames(model, scenario));
   }

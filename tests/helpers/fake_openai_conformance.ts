@@ -3,7 +3,7 @@
  * `chat.completion.chunk` streams with the final usage chunk (when `stream_options.include_usage`) and `[DONE]`,
  * and OpenAI's error body (https://platform.openai.com/docs/api-reference/chat).
  */
-import { type AnswerInput, frame, jsonResponse, SHARED, sseResponse } from "./fake_wire.ts";
+import { type AnswerInput, frame, isMidstream, jsonResponse, SHARED, sseResponse } from "./fake_wire.ts";
 
 export const OPENAI_FAKE = {
   id: "chatcmpl-fakeConformance01",
@@ -127,12 +127,12 @@ export function openaiAnswer(input: AnswerInput): Response {
     );
   }
   if (stream) {
-    if (scenario === "midstream_close" || scenario === "midstream_event") {
+    if (isMidstream(scenario)) {
       const frames = streamFrames({ ...input, scenario: "text" }).frames.slice(0, 3);
       if (scenario === "midstream_event") {
         frames.push(frame(errorBody(OPENAI_FAKE.streamError, "server_error", null, null)));
       }
-      return sseResponse(frames, { abort: scenario === "midstream_close" });
+      return sseResponse(frames, { abort: scenario === "midstream_reset" });
     }
     const { frames, reasoning } = streamFrames(input);
     const options = input.body.stream_options as { include_usage?: boolean } | undefined;

@@ -1,10 +1,24 @@
 /** @module Wire helpers the fake vendors share: scenarios, SSE framing, JSON answers, the common tool call. */
 
 /**
- * What the fake answers next. `midstream_close` sends a few chunks then drops the connection;
- * `midstream_event` sends a few chunks then the vendor's in-stream error.
+ * What the fake answers next. `midstream_close` sends a few chunks then ends the body before the vendor's final
+ * event; `midstream_reset` sends a few chunks then breaks the connection; `midstream_event` sends a few chunks then
+ * the vendor's in-stream error.
  */
-export type Scenario = "text" | "tool" | "thinking" | "error429" | "error400" | "midstream_close" | "midstream_event";
+export type Scenario =
+  | "text"
+  | "tool"
+  | "thinking"
+  | "error429"
+  | "error400"
+  | "midstream_close"
+  | "midstream_reset"
+  | "midstream_event";
+
+/** The mid-stream failure scenarios. */
+export function isMidstream(s: Scenario): s is "midstream_close" | "midstream_reset" | "midstream_event" {
+  return s === "midstream_close" || s === "midstream_reset" || s === "midstream_event";
+}
 
 /** Everything a vendor answer needs to know about the call. */
 export interface AnswerInput {
@@ -35,7 +49,7 @@ export function sseResponse(frames: string[], options: { abort?: boolean; header
         controller.enqueue(encoder.encode(frames[i++]));
         return;
       }
-      if (options.abort) controller.error(new Error("fake upstream dropped the connection"));
+      if (options.abort) controller.error(new Error("fake upstream dropped the connection (expected in this test)"));
       else controller.close();
     },
   });

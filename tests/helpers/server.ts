@@ -1,11 +1,22 @@
 /**
- * @module Runs the real gateway as a subprocess (`deno run src/main.ts serve`) on a free 127.0.0.1 port with a
+ * @module Runs the real gateway as a subprocess (`deno run <start flags> src/main.ts serve`) on a free 127.0.0.1 port with a
  * temp DATA_DIR and a config file, waits for /healthz, and stops it (SIGTERM, then SIGKILL on timeout).
  * Also runs one-shot CLI commands.
  */
 
 export const REPO_ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 const MAIN = `${REPO_ROOT}/src/main.ts`;
+
+/**
+ * The permission flags of `deno task start`, read from deno.json, so the gateway under test runs with exactly the
+ * permissions users give it (not `-A`: Deno's node:sqlite behaves differently under --allow-all).
+ */
+export const START_FLAGS: string[] = (() => {
+  const config = JSON.parse(Deno.readTextFileSync(`${REPO_ROOT}/deno.json`)) as { tasks: { start: string } };
+  const flags = config.tasks.start.split(/\s+/).filter((t) => t.startsWith("--allow-"));
+  if (flags.length === 0) throw new Error("deno.json tasks.start has no --allow flags");
+  return flags;
+})();
 
 /** A port nobody listens on right now (the OS picks it; released before the gateway binds it). */
 export function freePort(): number {
@@ -64,7 +75,7 @@ export async function startGateway(options: StartOptions): Promise<GatewayProces
   const port = freePort();
   const args = [
     "run",
-    "-A",
+    ...START_FLAGS,
     "--quiet",
     MAIN,
     "serve",
@@ -176,7 +187,7 @@ export async function runCli(
   options: { env?: Record<string, string>; stdin?: string; timeoutMs?: number } = {},
 ): Promise<CliResult> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", MAIN, ...args],
+    args: ["run", ...START_FLAGS, "--quiet", MAIN, ...args],
     cwd: REPO_ROOT,
     clearEnv: true,
     env: childEnv(options.env ?? {}),

@@ -18,7 +18,7 @@ export function backupRoutes(gw: Gateway): Hono<AppEnv> {
   app.get("/api/db-backups/export", async (c) => {
     Deno.mkdirSync(`${gw.config.dataDir}/backups`, { recursive: true });
     const path = tmp("export");
-    exportSnapshot(gw.db, path);
+    await exportSnapshot(gw.db, path);
     const data = await Deno.readFile(path);
     await Deno.remove(path);
     return c.body(data, 200, {
@@ -62,7 +62,11 @@ export function backupRoutes(gw: Gateway): Hono<AppEnv> {
       const path = tmp("upload");
       await Deno.writeFile(path, bytes, { mode: 0o600 });
       try {
-        const backup = importSnapshot(gw.db, { dataDir: gw.config.dataDir, source: path, now: new Date(gw.now()) });
+        const backup = await importSnapshot(gw.db, {
+          dataDir: gw.config.dataDir,
+          source: path,
+          now: new Date(gw.now()),
+        });
         await gw.reload();
         return c.json({ ok: true, backup: backup.slice(gw.config.dataDir.length + 1) });
       } catch (err) {
