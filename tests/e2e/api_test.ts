@@ -167,6 +167,33 @@ Deno.test("management API manages connections, models, usage and backups end to 
       );
     });
 
+    await t.step(
+      "settings from the config file are read-only for PATCH /api/settings (409); others merge",
+      async () => {
+        const locked = await call("/api/settings", {
+          method: "PATCH",
+          json: { resilience: { requestTimeoutMs: 5000 } },
+        });
+        assert.equal(locked.status, 409);
+        const patched = await call<
+          { ai: { systemPrompt: string }; resilience: { requestTimeoutMs: number }; locked: string[] }
+        >(
+          "/api/settings",
+          { method: "PATCH", json: { ai: { systemPrompt: "Be brief." } } },
+        );
+        assert.equal(patched.status, 200);
+        assert.equal(patched.body.ai.systemPrompt, "Be brief.");
+        assert.equal(patched.body.resilience.requestTimeoutMs, 1000);
+        assert.ok(patched.body.locked.includes("resilience.requestTimeoutMs"));
+        const bad = await call("/api/settings", { method: "PATCH", json: { ai: { systemPromptMode: "sideways" } } });
+        assert.equal(bad.status, 400);
+        assert.equal(
+          (await call("/api/settings", { method: "PATCH", json: { ai: { systemPrompt: "" } } })).status,
+          200,
+        );
+      },
+    );
+
     await t.step("/api/models lists every known model with an active flag", async () => {
       const res = await call<{ data: Array<{ id: string; active: boolean }> }>("/api/models");
       const byId = new Map(res.body.data.map((m) => [m.id, m]));
@@ -324,20 +351,32 @@ Deno.test("a restart on the same DATA_DIR keeps API connections and keys", async
     assert.equal(key.status, 201);
     assert.equal((await stack.gw.stop()).code, 0);
 
-    const again = await startGateway({
-      root: stack.root,
-      config: defaultConfig(stack.fake),
-      env: { LOG_LEVEL: "warn" },
-    });
+    // The next start's file drops connection "b" and key "ci": file entries follow the file, API ones stay.
+    const config = defaultConfig(stack.fake) as {
+      connections: Array<{ name: string }>;
+      apiKeys: Array<{ name: string }>;
+    };
+    config.connections = config.connections.filter((c) => c.name !== "b");
+    config.apiKeys = config.apiKeys.filter((k) => k.name !== "ci");
+    const again = await startGateway({ root: stack.root, config, env: { LOG_LEVEL: "warn" } });
     try {
       const list = await json<{ data: ConnectionView[] }>(
         await fetch(`${again.url}/api/connections`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } }),
       );
       assert.ok(list.body.data.some((c) => c.id === conn.body.id && c.name === "kept"));
+      assert.deepEqual(
+        list.body.data.map((c) => c.name).sort(),
+        ["a", "kept"],
+        "a file entry removed from the file stays",
+      );
       const keys = await json<{ data: Array<{ id: string }> }>(
         await fetch(`${again.url}/api/keys`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } }),
       );
       assert.ok(keys.body.data.some((k) => k.id === key.body.id));
+      assert.ok(
+        !keys.body.data.some((k) => (k as { name?: string }).name === "ci"),
+        "key ci was removed from the file",
+      );
       const res = await fetch(`${again.url}/v1/chat/completions`, {
         method: "POST",
         headers: { authorization: `Bearer ${key.body.key}`, "content-type": "application/json" },
