@@ -85,11 +85,43 @@ export const routingSettingsSchema = z.strictObject({
   fallbackChain: z.array(z.string().min(1)),
 });
 
+const ms = z.number().int().min(0).max(7 * 86_400_000);
+
+export const breakerProfileSchema = z.strictObject({
+  failureThreshold: z.number().int().min(1).max(1000),
+  openMs: ms,
+  maxOpenMs: ms,
+  credentialCooldownMs: ms,
+  quotaCooldownMs: ms,
+  modelLockoutMs: ms,
+  backoffBaseMs: ms,
+  backoffMaxMs: ms,
+});
+
+export const rateLimitsSchema = z.strictObject({
+  /** Requests per rolling minute per connection; 0 = no limit. */
+  rpm: z.number().int().min(0).max(1_000_000),
+  /** Least ms between two requests on one connection; 0 = none. */
+  minGapMs: ms,
+  /** Requests in flight at once per connection; 0 = no limit. */
+  maxConcurrent: z.number().int().min(0).max(100_000),
+  /** Requests allowed to wait per connection. */
+  queueSize: z.number().int().min(0).max(100_000),
+  /** Longest wait in the queue before a 429. */
+  queueTimeoutMs: ms,
+});
+
 export const resilienceSettingsSchema = z.strictObject({
   /** Time allowed for the upstream's status line and headers. */
   requestTimeoutMs: z.number().int().min(100).max(3_600_000),
   /** Longest silence allowed inside a stream. */
   streamIdleTimeoutMs: z.number().int().min(100).max(3_600_000),
+  /** Breaker and cooldown presets by kind of connection (docs/routing.md §4). */
+  profiles: z.strictObject({ oauth: breakerProfileSchema, apikey: breakerProfileSchema, local: breakerProfileSchema }),
+  /** Default per-connection rate limits. */
+  rateLimits: rateLimitsSchema,
+  /** Overrides by provider id (`openai`) or connection (`openai/work`). */
+  rateLimitOverrides: z.record(z.string(), rateLimitsSchema.partial()),
 });
 
 export const aiSettingsSchema = z.strictObject({
@@ -123,7 +155,44 @@ export const DEFAULT_SETTINGS: Settings = {
     providerStrategies: {},
     fallbackChain: [],
   },
-  resilience: { requestTimeoutMs: 120_000, streamIdleTimeoutMs: 300_000 },
+  resilience: {
+    requestTimeoutMs: 120_000,
+    streamIdleTimeoutMs: 300_000,
+    profiles: {
+      oauth: {
+        failureThreshold: 3,
+        openMs: 60_000,
+        maxOpenMs: 1_800_000,
+        credentialCooldownMs: 300_000,
+        quotaCooldownMs: 3_600_000,
+        modelLockoutMs: 3_600_000,
+        backoffBaseMs: 2_000,
+        backoffMaxMs: 300_000,
+      },
+      apikey: {
+        failureThreshold: 5,
+        openMs: 30_000,
+        maxOpenMs: 600_000,
+        credentialCooldownMs: 300_000,
+        quotaCooldownMs: 3_600_000,
+        modelLockoutMs: 3_600_000,
+        backoffBaseMs: 1_000,
+        backoffMaxMs: 120_000,
+      },
+      local: {
+        failureThreshold: 3,
+        openMs: 5_000,
+        maxOpenMs: 60_000,
+        credentialCooldownMs: 30_000,
+        quotaCooldownMs: 60_000,
+        modelLockoutMs: 60_000,
+        backoffBaseMs: 500,
+        backoffMaxMs: 10_000,
+      },
+    },
+    rateLimits: { rpm: 0, minGapMs: 0, maxConcurrent: 0, queueSize: 100, queueTimeoutMs: 30_000 },
+    rateLimitOverrides: {},
+  },
   ai: { systemPrompt: "", systemPromptMode: "prepend" },
   advanced: { maxBodyMb: 20, idempotencyWindowMs: 5000, proxy: "" },
 };

@@ -1,5 +1,6 @@
 /** @module Everything a request handler needs, built once by main.ts and passed to createApp (no singletons). */
 import type { AppConfig } from "../config/mod.ts";
+import type { RoutingRuntime } from "../routing/runtime.ts";
 import type { GatewayState } from "../routing/state.ts";
 import type { Cipher, Db, Secrets, UsageWriter } from "../store/mod.ts";
 import type { Logger } from "./logger.ts";
@@ -26,6 +27,10 @@ export interface Gateway {
   version: string;
   /** Proxied requests not yet finished (lets the usage writer batch commits under load). */
   inFlight: number;
+  /** Breakers, cooldowns, limiters and strategy cursors: they outlive config reloads. */
+  routing: RoutingRuntime;
+  /** Saves the routing health snapshot to the store (after a failure changed it, an unlock, a reset). */
+  saveHealth(): void;
 }
 
 import type { ApiKeyRow } from "../store/mod.ts";

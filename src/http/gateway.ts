@@ -2,6 +2,8 @@
 import type { AppConfig } from "../config/mod.ts";
 import { ConfigError } from "../core/errors.ts";
 import { BUILTIN_PROVIDERS } from "../providers/mod.ts";
+import { createRoutingRuntime } from "../routing/runtime.ts";
+import type { HealthSnapshot } from "../routing/health.ts";
 import { buildState } from "../routing/state.ts";
 import {
   createCipher,
@@ -12,8 +14,10 @@ import {
   loadSecrets,
   openDb,
   randomToken,
+  readResilienceState,
   setPasswordHash,
   syncConfigFile,
+  writeResilienceState,
 } from "../store/mod.ts";
 import type { Gateway } from "./context.ts";
 import { createLogger, type Logger } from "./logger.ts";
@@ -23,6 +27,7 @@ export const VERSION = "0.1.0";
 export interface GatewayDeps {
   fetch?: typeof fetch;
   now?: () => number;
+  random?: () => number;
   logger?: Logger;
 }
 
@@ -74,6 +79,8 @@ export async function createGateway(config: AppConfig, deps: GatewayDeps = {}): 
     Deno.remove(tokenPath).catch(() => {});
   }
   const fileSettings = config.configFile?.settings;
+  const routing = createRoutingRuntime({ now, random: deps.random });
+  routing.health.restore(readResilienceState<HealthSnapshot>(db));
   const gw: Gateway = {
     db,
     config,
@@ -86,6 +93,10 @@ export async function createGateway(config: AppConfig, deps: GatewayDeps = {}): 
     state: await buildState(db, cipher, fileSettings),
     async reload() {
       gw.state = await buildState(db, cipher, fileSettings);
+      const ids = new Set<string>();
+      for (const list of gw.state.connections.values()) for (const c of list) ids.add(c.id);
+      routing.health.retain(ids);
+      routing.limiter.retain(ids);
     },
     setupToken: () => setupToken,
     clearSetupToken() {
@@ -95,6 +106,14 @@ export async function createGateway(config: AppConfig, deps: GatewayDeps = {}): 
     startedAt: now(),
     version: VERSION,
     inFlight: 0,
+    routing,
+    saveHealth() {
+      try {
+        writeResilienceState(db, routing.health.snapshot(), now());
+      } catch (err) {
+        logger.log("warn", "could not save the resilience snapshot", { error: (err as Error).message });
+      }
+    },
   };
   return gw;
 }

@@ -3,6 +3,7 @@
  * and the live counters strategies read (in flight, recent latency, last use). Closures over small records, an
  * injected clock, bounded by the number of connections.
  */
+import { DEFAULT_SETTINGS } from "../config/schema.ts";
 import type { FailureAction } from "./classify.ts";
 
 export interface BreakerProfile {
@@ -23,39 +24,9 @@ export interface BreakerProfile {
   backoffMaxMs: number;
 }
 
-/** Presets by kind of provider (editable in settings.resilience.profiles). */
-export const PROFILE_PRESETS: Readonly<Record<"oauth" | "apikey" | "local", BreakerProfile>> = {
-  oauth: {
-    failureThreshold: 3,
-    openMs: 60_000,
-    maxOpenMs: 30 * 60_000,
-    credentialCooldownMs: 5 * 60_000,
-    quotaCooldownMs: 60 * 60_000,
-    modelLockoutMs: 60 * 60_000,
-    backoffBaseMs: 2_000,
-    backoffMaxMs: 5 * 60_000,
-  },
-  apikey: {
-    failureThreshold: 5,
-    openMs: 30_000,
-    maxOpenMs: 10 * 60_000,
-    credentialCooldownMs: 5 * 60_000,
-    quotaCooldownMs: 60 * 60_000,
-    modelLockoutMs: 60 * 60_000,
-    backoffBaseMs: 1_000,
-    backoffMaxMs: 2 * 60_000,
-  },
-  local: {
-    failureThreshold: 3,
-    openMs: 5_000,
-    maxOpenMs: 60_000,
-    credentialCooldownMs: 30_000,
-    quotaCooldownMs: 60_000,
-    modelLockoutMs: 60_000,
-    backoffBaseMs: 500,
-    backoffMaxMs: 10_000,
-  },
-};
+/** Presets by kind of connection: the settings defaults (editable in settings.resilience.profiles). */
+export const PROFILE_PRESETS: Readonly<Record<"oauth" | "apikey" | "local", BreakerProfile>> =
+  DEFAULT_SETTINGS.resilience.profiles;
 
 export type BreakerState = "closed" | "open" | "half_open";
 

@@ -4,6 +4,7 @@
  */
 import { GatewayError } from "../core/errors.ts";
 import type { ProviderSpec } from "../providers/mod.ts";
+import type { ComboModel, ComboRow } from "../store/mod.ts";
 import type { GatewayState, RuntimeConnection } from "./state.ts";
 
 export interface Target {
@@ -46,8 +47,23 @@ export function splitPrefixed(state: GatewayState, name: string): Target | undef
 
 const MAX_DEPTH = 8;
 
+export interface ResolveOptions {
+  /** Orders a combo's entries (its strategy); list order when absent. */
+  orderCombo?: (combo: ComboRow) => ComboModel[];
+}
+
 /** Expands a requested name into targets in order; throws model_not_found for an unknown bare name. */
-export function resolveTargets(state: GatewayState, name: string, depth = 0, seen = new Set<string>()): Target[] {
+export function resolveTargets(state: GatewayState, name: string, options: ResolveOptions = {}): Target[] {
+  return expand(state, name, options, 0, new Set());
+}
+
+function expand(
+  state: GatewayState,
+  name: string,
+  options: ResolveOptions,
+  depth: number,
+  seen: Set<string>,
+): Target[] {
   if (depth > MAX_DEPTH || seen.has(name)) {
     throw new GatewayError("invalid_request", `model "${name}" resolves in a cycle`, { param: "model" });
   }
@@ -57,9 +73,9 @@ export function resolveTargets(state: GatewayState, name: string, depth = 0, see
   const combo = state.combos.get(name);
   if (combo) {
     const out: Target[] = [];
-    for (const entry of combo.models) {
+    for (const entry of options.orderCombo ? options.orderCombo(combo) : combo.models) {
       try {
-        out.push(...resolveTargets(state, entry.model, depth + 1, new Set(seen)));
+        out.push(...expand(state, entry.model, options, depth + 1, new Set(seen)));
       } catch (err) {
         // A combo entry that no longer resolves is skipped, not fatal: the others may still answer.
         if (!(err instanceof GatewayError) || err.code !== "model_not_found") throw err;
@@ -68,11 +84,11 @@ export function resolveTargets(state: GatewayState, name: string, depth = 0, see
     return out;
   }
   const exact = state.aliases.find((a) => a.pattern === name);
-  if (exact) return resolveTargets(state, exact.target, depth + 1, seen);
+  if (exact) return expand(state, exact.target, options, depth + 1, seen);
   for (const alias of state.aliases) {
     if (!/[*?]/.test(alias.pattern)) continue;
     const captures = matchWildcard(alias.pattern, name);
-    if (captures) return resolveTargets(state, fillCaptures(alias.target, captures), depth + 1, seen);
+    if (captures) return expand(state, fillCaptures(alias.target, captures), options, depth + 1, seen);
   }
   throw new GatewayError("model_not_found", `The model \`${name}\` does not exist or you do not have access to it.`, {
     param: "model",
@@ -84,13 +100,27 @@ function serves(connection: RuntimeConnection, model: string): boolean {
   return connection.models === null || connection.models.length === 0 || connection.models.includes(model);
 }
 
-/** Targets → (target, connection) pairs in try order: each target's connections by priority. */
-export function candidatesFor(state: GatewayState, targets: Target[]): Candidate[] {
+/**
+ * Targets → (target, connection) pairs in try order: each target's connections (by priority, or as
+ * `orderConnections` — the account strategy — puts them). A pair seen earlier in the list is not repeated.
+ */
+export function candidatesFor(
+  state: GatewayState,
+  targets: Target[],
+  orderConnections?: (providerId: string, connections: RuntimeConnection[]) => RuntimeConnection[],
+): Candidate[] {
   const out: Candidate[] = [];
+  const seen = new Set<string>();
   for (const target of targets) {
     if (state.settings.security.blockedProviders.includes(target.provider.id)) continue;
-    for (const connection of state.connections.get(target.provider.id) ?? []) {
-      if (serves(connection, target.model)) out.push({ target, connection });
+    const all = state.connections.get(target.provider.id) ?? [];
+    const serving = all.filter((c) => serves(c, target.model));
+    const ordered = orderConnections && serving.length > 1 ? orderConnections(target.provider.id, serving) : serving;
+    for (const connection of ordered) {
+      const key = `${connection.id}\u0000${target.model}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ target, connection });
     }
   }
   return out;

@@ -114,4 +114,16 @@ CREATE TABLE usage (
 CREATE INDEX usage_ts ON usage (ts);
 `,
   },
+  {
+    version: 2,
+    name: "resilience_state",
+    sql: `
+-- Breakers, cooldowns and lockouts that must survive a restart (one JSON snapshot).
+CREATE TABLE resilience_state (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  value TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+`,
+  },
 ];

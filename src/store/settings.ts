@@ -16,3 +16,16 @@ export function writeSettingsSection(db: Db, section: string, value: Record<stri
      ON CONFLICT (section) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
   ).run(section, JSON.stringify(value), now);
 }
+
+/** The saved resilience snapshot (breakers, cooldowns, lockouts), or an empty list. */
+export function readResilienceState<T>(db: Db): T[] {
+  const r = db.prepare("SELECT value FROM resilience_state WHERE id = 1").get() as { value: string } | undefined;
+  return r ? JSON.parse(r.value) : [];
+}
+
+export function writeResilienceState(db: Db, rows: unknown[], now: number): void {
+  db.prepare(
+    `INSERT INTO resilience_state (id, value, updated_at) VALUES (1, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+  ).run(JSON.stringify(rows), now);
+}

@@ -254,6 +254,8 @@ async function thinkingCell(ctx: CellContext): Promise<void> {
 async function errorCell(ctx: CellContext): Promise<void> {
   for (const [status, stream] of [[429, false], [400, true]] as const) {
     ctx.h.resetFakes();
+    // The 429 cools its connection down (docs/routing.md §3); the 400 must still reach that connection.
+    ctx.h.gw.routing.health.reset();
     ctx.h.fakes[ctx.vendor].queue(status === 429 ? "error429" : "error400");
     let caught: unknown;
     try {

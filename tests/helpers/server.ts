@@ -13,7 +13,7 @@ const MAIN = `${REPO_ROOT}/src/main.ts`;
  */
 export const START_FLAGS: string[] = (() => {
   const config = JSON.parse(Deno.readTextFileSync(`${REPO_ROOT}/deno.json`)) as { tasks: { start: string } };
-  const flags = config.tasks.start.split(/\s+/).filter((t) => t.startsWith("--allow-"));
+  const flags = config.tasks.start.split(/\s+/).filter((t) => t.startsWith("--allow-") || t.startsWith("--unstable-"));
   if (flags.length === 0) throw new Error("deno.json tasks.start has no --allow flags");
   return flags;
 })();

@@ -3,7 +3,7 @@
  * failures while nothing has reached the client, and answers in the client's format.
  */
 import type { Usage } from "../../core/canonical.ts";
-import { GatewayError } from "../../core/errors.ts";
+import { type ErrorCode, GatewayError } from "../../core/errors.ts";
 import type { Candidate } from "../../routing/resolve.ts";
 import { codecFor } from "../../translate/mod.ts";
 import type { Gateway } from "../context.ts";
@@ -13,11 +13,10 @@ import { type Attempt, NO_USAGE, type ProxyJob, routeHeader, usageRow } from "./
 import { clientWantsUsage, prepareCall } from "./prepare.ts";
 import { translateStream } from "./stream.ts";
 import { callUpstream, readBounded } from "./upstream.ts";
-
-/** Statuses after which the next account or combo entry is tried (CONTRACT: fallback). */
-export function shouldFallback(status: number): boolean {
-  return status === 401 || status === 402 || status === 403 || status === 408 || status === 429 || status >= 500;
-}
+import { classifyFailure, type FailureAction, retryAfterSeconds } from "../../routing/classify.ts";
+import type { BreakerProfile } from "../../routing/health.ts";
+import type { Release } from "../../routing/limiter.ts";
+import { limitsFor, profileFor } from "../../routing/runtime.ts";
 
 /** Upstream response headers worth passing on (rate-limit state). */
 const PASS_HEADERS = /^(x-ratelimit-|anthropic-ratelimit-|retry-after$)/;
@@ -66,14 +65,94 @@ export async function executeProxy(gw: Gateway, job: ProxyJob): Promise<Response
   }
 }
 
+/** The contract's error code for an upstream status that reaches the client. */
+function codeForStatus(status: number): ErrorCode {
+  if (status === 401) return "authentication_error";
+  if (status === 403) return "permission_denied";
+  if (status === 404) return "model_not_found";
+  if (status === 413) return "payload_too_large";
+  if (status === 429) return "rate_limited";
+  if (status === 504) return "upstream_timeout";
+  if (status >= 500) return "upstream_error";
+  return "invalid_request";
+}
+
 async function attemptAll(gw: Gateway, job: ProxyJob): Promise<Response> {
   const attempts: Attempt[] = [];
   let lastFailure: FailedAttempt | undefined;
+  /** Earliest time a skipped (cooling down / open) candidate becomes usable again. */
+  let skippedUntil = Infinity;
   const settings = gw.state.settings;
+  const rt = gw.routing;
 
   for (const candidate of job.candidates) {
-    const call = prepareCall(job, candidate);
-    const upstreamFormat = candidate.connection.provider.format;
+    const conn = candidate.connection;
+    const profile = profileFor(settings, conn);
+    const admission = rt.health.admit(conn.id, candidate.target.model, profile);
+    if (!admission.ok) {
+      skippedUntil = Math.min(skippedUntil, admission.until);
+      continue;
+    }
+    let release: Release;
+    try {
+      release = await rt.limiter.acquire(conn.id, limitsFor(settings, conn));
+    } catch (err) {
+      if (admission.probe) rt.health.end(conn.id);
+      const gerr = err instanceof GatewayError ? err : new GatewayError("rate_limited", "rate limited");
+      attempts.push({ candidate, status: gerr.status });
+      lastFailure = { error: gerr };
+      continue;
+    }
+    const outcome = await attemptOne(gw, job, candidate, attempts, release);
+    if (outcome.response) return outcome.response;
+    lastFailure = { error: outcome.error };
+    if (!outcome.fallback) break;
+  }
+
+  if (!lastFailure) {
+    if (Number.isFinite(skippedUntil)) {
+      const wait = Math.max(1, Math.ceil((skippedUntil - gw.now()) / 1000));
+      return await failWith(
+        gw,
+        job,
+        attempts,
+        undefined,
+        new GatewayError("rate_limited", `every candidate for "${job.requestedModel}" is cooling down or open`, {
+          retryAfter: wait,
+        }),
+      );
+    }
+    return await failWith(
+      gw,
+      job,
+      attempts,
+      undefined,
+      new GatewayError("model_not_found", `no enabled connection serves "${job.requestedModel}"`, { param: "model" }),
+    );
+  }
+  return await failWith(gw, job, attempts, attempts.at(-1)?.candidate, lastFailure.error);
+}
+
+type AttemptOutcome = { response: Response } | { response?: undefined; error: GatewayError; fallback: boolean };
+
+/** One upstream attempt: call, classify, update health; a Response when it answered (or must be returned). */
+async function attemptOne(
+  gw: Gateway,
+  job: ProxyJob,
+  candidate: Candidate,
+  attempts: Attempt[],
+  release: Release,
+): Promise<AttemptOutcome> {
+  const rt = gw.routing;
+  const conn = candidate.connection;
+  const settings = gw.state.settings;
+  const profile = profileFor(settings, conn);
+  const call = prepareCall(job, candidate);
+  const upstreamFormat = conn.provider.format;
+  const started = gw.now();
+  rt.health.begin(conn.id);
+  let handedOff = false;
+  try {
     let result;
     try {
       result = await callUpstream(gw.fetch, {
@@ -86,9 +165,12 @@ async function attemptAll(gw: Gateway, job: ProxyJob): Promise<Response> {
     } catch (err) {
       const gerr = err instanceof GatewayError ? err : new GatewayError("upstream_error", "upstream call failed");
       attempts.push({ candidate, status: gerr.status });
-      lastFailure = { error: gerr };
-      if (gerr.status === 499) break;
-      continue;
+      if (gerr.status === 499) {
+        rt.health.end(conn.id);
+        return { error: gerr, fallback: false };
+      }
+      noteFailure(gw, conn.id, { action: "upstream", model: candidate.target.model }, profile);
+      return { error: gerr, fallback: true };
     }
     const { response } = result;
     if (!response.ok) {
@@ -99,15 +181,21 @@ async function attemptAll(gw: Gateway, job: ProxyJob): Promise<Response> {
         parsed = JSON.parse(text);
       } catch { /* a non-JSON error page */ }
       const wire = codecFor(upstreamFormat).decodeError(response.status, parsed);
-      const error = new GatewayError(
-        response.status === 429 ? "rate_limited" : response.status >= 500 ? "upstream_error" : "invalid_request",
-        scrubSecrets(wire.message || `upstream answered ${response.status}`, candidate.connection.apiKey),
-        { status: response.status, retryAfter: wire.retryAfter ?? retryAfterOf(response.headers) },
-      );
-      lastFailure = { error };
-      if (shouldFallback(response.status)) continue;
-      break;
+      const message = scrubSecrets(wire.message || `upstream answered ${response.status}`, conn.apiKey);
+      const hint = wire.retryAfter ?? retryAfterSeconds(response.headers, gw.now());
+      const verdict = classifyFailure(response.status, message);
+      noteFailure(gw, conn.id, {
+        action: verdict.action,
+        model: candidate.target.model,
+        retryAfterMs: hint === undefined ? undefined : hint * 1000,
+      }, profile);
+      const error = new GatewayError(codeForStatus(response.status), message, {
+        status: response.status,
+        retryAfter: hint,
+      });
+      return { error, fallback: verdict.fallback };
     }
+    rt.health.onSuccess(conn.id, gw.now() - started);
     attempts.push({ candidate, status: response.status });
     const headers = baseHeaders(job, attempts, call.dropped);
     copyUpstreamHeaders(response.headers, headers);
@@ -115,48 +203,50 @@ async function attemptAll(gw: Gateway, job: ProxyJob): Promise<Response> {
     if (job.stream) {
       if (!contentType.includes("text/event-stream") || !response.body) {
         await response.body?.cancel();
-        return failWith(
-          gw,
-          job,
-          attempts,
-          candidate,
-          new GatewayError(
-            "upstream_error",
-            `upstream answered a stream request with ${contentType || "no content type"}`,
+        attempts[attempts.length - 1].status = 502;
+        return {
+          response: await failWith(
+            gw,
+            job,
+            attempts,
+            candidate,
+            new GatewayError(
+              "upstream_error",
+              `upstream answered a stream request with ${contentType || "no content type"}`,
+            ),
           ),
-        );
+        };
       }
-      return streamAnswer(gw, job, {
-        candidate,
-        attempts,
-        headers,
-        response,
-        passthrough: call.passthrough,
-        abort: result.abort,
-      });
+      handedOff = true;
+      return {
+        response: streamAnswer(gw, job, {
+          candidate,
+          attempts,
+          headers,
+          response,
+          passthrough: call.passthrough,
+          abort: result.abort,
+          release,
+        }),
+      };
     }
-    return await jsonAnswer(gw, job, { candidate, attempts, headers, response, passthrough: call.passthrough });
+    return {
+      response: await jsonAnswer(gw, job, { candidate, attempts, headers, response, passthrough: call.passthrough }),
+    };
+  } finally {
+    if (!handedOff) release();
   }
-
-  if (!lastFailure) {
-    return failWith(
-      gw,
-      job,
-      attempts,
-      undefined,
-      new GatewayError("model_not_found", `no enabled connection serves "${job.requestedModel}"`, { param: "model" }),
-    );
-  }
-  return await failWith(gw, job, attempts, attempts.at(-1)?.candidate, lastFailure.error);
 }
 
-function retryAfterOf(headers: Headers): number | undefined {
-  const value = headers.get("retry-after");
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return seconds;
-  const date = Date.parse(value);
-  return Number.isFinite(date) ? Math.max(0, (date - Date.now()) / 1000) : undefined;
+/** Records a failure in the connection's health; a change worth keeping across a restart is saved at once. */
+function noteFailure(
+  gw: Gateway,
+  connectionId: string,
+  failure: { action: FailureAction; model: string; retryAfterMs?: number },
+  profile: BreakerProfile,
+): void {
+  gw.routing.health.onFailure(connectionId, failure, profile);
+  if (failure.action !== "return") gw.saveHealth();
 }
 
 function failWith(
@@ -241,7 +331,7 @@ async function jsonAnswer(gw: Gateway, job: ProxyJob, a: Answer): Promise<Respon
 function streamAnswer(
   gw: Gateway,
   job: ProxyJob,
-  a: Answer & { abort: (reason?: unknown) => void },
+  a: Answer & { abort: (reason?: unknown) => void; release: Release },
 ): Response {
   const provider = a.candidate.connection.provider;
   const body = translateStream(a.response.body!, {
@@ -256,6 +346,7 @@ function streamAnswer(
     now: gw.now,
     async finish(outcome) {
       gw.inFlight--;
+      a.release();
       const usage = outcome.usage ?? NO_USAGE;
       try {
         await gw.usage.record(usageRow(job, {

@@ -4,7 +4,8 @@ import { z } from "zod";
 import type { WireFormat } from "../../core/canonical.ts";
 import { GatewayError } from "../../core/errors.ts";
 import { describeZodError } from "../../config/file.ts";
-import { candidatesFor, matchWildcard, resolveTargets, type Target } from "../../routing/resolve.ts";
+import { matchWildcard, type Target } from "../../routing/resolve.ts";
+import { planCandidates } from "../../routing/runtime.ts";
 import type { AppEnv, Gateway } from "../context.ts";
 import { executeProxy } from "../proxy/execute.ts";
 import type { ProxyJob } from "../proxy/job.ts";
@@ -65,25 +66,24 @@ export async function runProxy(gw: Gateway, c: Context<AppEnv>, options: RunOpti
       param: "model",
     });
   }
-  let targets = options.targets ?? resolveTargets(gw.state, options.model);
-  if (key?.models) {
-    targets = targets.filter((t) =>
-      keyAllows(key.models, `${t.provider.prefix}/${t.model}`) ||
-      keyAllows(key.models, `${t.provider.id}/${t.model}`) || keyAllows(key.models, options.model)
-    );
-    if (targets.length === 0) {
-      throw new GatewayError(
-        "permission_denied",
-        `this API key may not use the models "${options.model}" resolves to`,
-        { param: "model" },
-      );
-    }
+  // The requested name was checked above; each target it resolves to must be allowed too (others are skipped).
+  const allowed = key?.models
+    ? (t: Target) =>
+      keyAllows(key.models, `${t.provider.prefix}/${t.model}`) || keyAllows(key.models, `${t.provider.id}/${t.model}`)
+    : undefined;
+  const { targets, candidates } = planCandidates(gw.state, gw.routing, options.model, {
+    targets: options.targets,
+    allow: allowed,
+  });
+  if (targets.length === 0) {
+    throw new GatewayError("permission_denied", `this API key may not use the models "${options.model}" resolves to`, {
+      param: "model",
+    });
   }
-  const candidates = candidatesFor(gw.state, targets);
   if (candidates.length === 0) {
     throw new GatewayError(
       "model_not_found",
-      `no enabled connection serves "${options.model}"; add one for provider ${targets[0]?.provider.id ?? "?"}`,
+      `no enabled connection serves "${options.model}"; add one for provider ${targets[0].provider.id}`,
       { param: "model" },
     );
   }
