@@ -15,6 +15,7 @@ import { settingsRoutes } from "./routes/api_settings.ts";
 import { usageRoutes } from "./routes/api_usage.ts";
 import { dashboardRoutes } from "./routes/dashboard.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { resilienceRoutes } from "./routes/api_resilience.ts";
 import { openaiRoutes } from "./routes/openai.ts";
 import { anthropicRoutes } from "./routes/anthropic.ts";
 import { geminiRoutes } from "./routes/gemini.ts";
@@ -92,6 +93,7 @@ export function createApp(gw: Gateway): Hono<AppEnv> {
   app.route("/", modelRoutes(gw));
   app.route("/", settingsRoutes(gw));
   app.route("/", usageRoutes(gw));
+  app.route("/", resilienceRoutes(gw));
   app.route("/", routingDataRoutes(gw));
   app.route("/", backupRoutes(gw));
   app.route("/", dashboardRoutes(gw));

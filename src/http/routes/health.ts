@@ -1,4 +1,4 @@
-/** @module /healthz (no auth: 200 when the store is writable) and /api/health (status for admins). */
+/** @module /healthz: no auth, 200 when the store is writable (load balancers and Docker health checks). */
 import { Hono } from "hono";
 import { isWritable } from "../../store/mod.ts";
 import type { AppEnv, Gateway } from "../context.ts";
@@ -8,19 +8,6 @@ export function healthRoutes(gw: Gateway): Hono<AppEnv> {
   app.get("/healthz", (c) => {
     const ok = isWritable(gw.db);
     return c.json({ status: ok ? "ok" : "store not writable" }, ok ? 200 : 503);
-  });
-  app.get("/api/health", (c) => {
-    const mem = Deno.memoryUsage();
-    let connections = 0;
-    for (const list of gw.state.connections.values()) connections += list.length;
-    return c.json({
-      status: isWritable(gw.db) ? "ok" : "degraded",
-      version: gw.version,
-      uptimeSeconds: Math.round((gw.now() - gw.startedAt) / 1000),
-      memory: { rssMiB: +(mem.rss / 1048576).toFixed(1), heapUsedMiB: +(mem.heapUsed / 1048576).toFixed(1) },
-      providers: [...gw.state.connections.entries()].map(([id, list]) => ({ id, connections: list.length })),
-      connections,
-    });
   });
   return app;
 }
