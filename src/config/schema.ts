@@ -197,15 +197,51 @@ export const DEFAULT_SETTINGS: Settings = {
   advanced: { maxBodyMb: 20, idempotencyWindowMs: 5000, proxy: "" },
 };
 
+/** A partial resilience section: its fixed-shape objects (profiles, each profile, rateLimits) may be partial too. */
+const resiliencePatchSchema = resilienceSettingsSchema.extend({
+  profiles: z.strictObject({
+    oauth: breakerProfileSchema.partial(),
+    apikey: breakerProfileSchema.partial(),
+    local: breakerProfileSchema.partial(),
+  }).partial(),
+  rateLimits: rateLimitsSchema.partial(),
+}).partial();
+
 /** A partial settings object: sections with some of their keys (what PATCH and the config file take). */
 export const settingsPatchSchema = z.strictObject({
   security: securitySettingsSchema.partial().optional(),
   routing: routingSettingsSchema.partial().optional(),
-  resilience: resilienceSettingsSchema.partial().optional(),
+  resilience: resiliencePatchSchema.optional(),
   ai: aiSettingsSchema.partial().optional(),
   advanced: advancedSettingsSchema.partial().optional(),
 });
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Merges a (partial) settings object into another, guided by `schema`: fixed-shape objects (a section, `profiles`,
+ * one profile, `rateLimits`) merge key by key, so `{resilience: {profiles: {local: {openMs: 300}}}}` keeps the rest;
+ * records (`providerStrategies`, `rateLimitOverrides`) and arrays are replaced whole, so a patch can drop an entry.
+ */
+export function mergeSettings<T extends Record<string, unknown>>(
+  base: T,
+  patch: Record<string, unknown>,
+  schema: z.ZodType = settingsSchema,
+): T {
+  const shape = schema instanceof z.ZodObject ? schema.shape as Record<string, z.ZodType> : {};
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    const sub = shape[key];
+    out[key] = sub instanceof z.ZodObject && isPlainObject(value) && isPlainObject(out[key])
+      ? mergeSettings(out[key] as Record<string, unknown>, value, sub)
+      : structuredClone(value);
+  }
+  return out as T;
+}
 
 /**
  * The config file's `settings` takes the sections as above, and also each key flat

@@ -16,6 +16,7 @@ import { usageRoutes } from "./routes/api_usage.ts";
 import { dashboardRoutes } from "./routes/dashboard.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { resilienceRoutes } from "./routes/api_resilience.ts";
+import { translatorRoutes } from "./routes/api_translator.ts";
 import { openaiRoutes } from "./routes/openai.ts";
 import { anthropicRoutes } from "./routes/anthropic.ts";
 import { geminiRoutes } from "./routes/gemini.ts";
@@ -94,6 +95,7 @@ export function createApp(gw: Gateway): Hono<AppEnv> {
   app.route("/", settingsRoutes(gw));
   app.route("/", usageRoutes(gw));
   app.route("/", resilienceRoutes(gw));
+  app.route("/", translatorRoutes(gw));
   app.route("/", routingDataRoutes(gw));
   app.route("/", backupRoutes(gw));
   app.route("/", dashboardRoutes(gw));

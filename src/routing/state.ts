@@ -2,7 +2,7 @@
  * @module The gateway's runtime view of its configuration, built once per change (never per request):
  * registry, decrypted connections by provider, key hashes, combos, aliases and effective settings.
  */
-import { DEFAULT_SETTINGS, type Settings, type SettingsPatch } from "../config/schema.ts";
+import { DEFAULT_SETTINGS, mergeSettings, type Settings, type SettingsPatch } from "../config/schema.ts";
 import { createRegistry, type ProviderSpec, type Registry } from "../providers/mod.ts";
 import {
   type AliasRow,
@@ -51,13 +51,14 @@ export function effectiveSettings(
   stored: Record<string, Record<string, unknown>>,
   file: SettingsPatch | undefined,
 ): { settings: Settings; locked: Set<string> } {
-  const settings = structuredClone(DEFAULT_SETTINGS) as Settings;
+  // Nested objects (profiles, rateLimits) merge key by key: a stored partial profile keeps the preset's other keys.
+  let settings = structuredClone(DEFAULT_SETTINGS) as Settings;
   const locked = new Set<string>();
   for (const section of Object.keys(settings) as Array<keyof Settings>) {
-    Object.assign(settings[section], stored[section] ?? {});
+    if (stored[section]) settings = mergeSettings(settings, { [section]: stored[section] });
     const fromFile = file?.[section] as Record<string, unknown> | undefined;
     if (fromFile) {
-      Object.assign(settings[section], fromFile);
+      settings = mergeSettings(settings, { [section]: fromFile });
       for (const key of Object.keys(fromFile)) locked.add(`${section}.${key}`);
     }
   }

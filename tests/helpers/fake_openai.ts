@@ -33,7 +33,9 @@ export type Behavior =
   /** Sends headers and a first delta at once, then one delta every `intervalMs`, `count` times, then ends. */
   | { kind: "trickle"; intervalMs: number; count: number }
   /** A stream that answers 200 and then sends one delta every `delayMs` ms for `chunks` (random-ish latency). */
-  | { kind: "delay"; delayMs: number; text?: string };
+  | { kind: "delay"; delayMs: number; text?: string }
+  /** A stream that sends `afterChunks` deltas, then drops the connection without a final chunk (a mid-stream cut). */
+  | { kind: "cut"; afterChunks: number };
 
 export interface Rule {
   /** Upstream model id (as the gateway sends it, prefix stripped). */
@@ -131,6 +133,31 @@ export function startFakeOpenAI(): FakeOpenAI {
     });
   }
 
+  /** Sends a few deltas, then errors the body: the server drops the connection mid-stream. */
+  function cutStream(rec: RecordedRequest, model: string, afterChunks: number): Response {
+    const id = `chatcmpl-fake${++seq}`;
+    let ctl: ReadableStreamDefaultController<Uint8Array>;
+    const stream = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        ctl = controller;
+        live.add(controller);
+        for (let i = 0; i < afterChunks; i++) {
+          controller.enqueue(enc.encode(`data: ${
+            JSON.stringify(chunk(id, model, { content: `part${i} ` }, {
+              finish: null,
+              withUsage: false,
+            }))
+          }\n\n`));
+          await sleep(20);
+        }
+        live.delete(ctl);
+        rec.aborted = true;
+        controller.error(new Error("fake upstream cut the stream"));
+      },
+    });
+    return new Response(stream, { headers: { "content-type": "text/event-stream; charset=utf-8" } });
+  }
+
   function streamOf(
     rec: RecordedRequest,
     signal: AbortSignal,
@@ -196,6 +223,8 @@ export function startFakeOpenAI(): FakeOpenAI {
           gapMs: behavior.intervalMs,
         });
       }
+      case "cut":
+        return cutStream(rec, model, behavior.afterChunks);
       case "tool_call": {
         const deltas: Array<Record<string, unknown>> = [{
           role: "assistant",

@@ -84,9 +84,12 @@ async function attemptAll(gw: Gateway, job: ProxyJob): Promise<Response> {
   let skippedUntil = Infinity;
   const settings = gw.state.settings;
   const rt = gw.routing;
+  /** Targets an upstream answered 404 for: the model is missing there, so the next entry is tried (§3). */
+  const missing = new Set<string>();
 
   for (const candidate of job.candidates) {
     const conn = candidate.connection;
+    if (missing.size > 0 && missing.has(targetKey(candidate))) continue;
     const profile = profileFor(settings, conn);
     const admission = rt.health.admit(conn.id, candidate.target.model, profile);
     if (!admission.ok) {
@@ -106,6 +109,7 @@ async function attemptAll(gw: Gateway, job: ProxyJob): Promise<Response> {
     const outcome = await attemptOne(gw, job, candidate, attempts, release);
     if (outcome.response) return outcome.response;
     lastFailure = { error: outcome.error };
+    if (outcome.action === "model") missing.add(targetKey(candidate));
     if (!outcome.fallback) break;
   }
 
@@ -133,7 +137,13 @@ async function attemptAll(gw: Gateway, job: ProxyJob): Promise<Response> {
   return await failWith(gw, job, attempts, attempts.at(-1)?.candidate, lastFailure.error);
 }
 
-type AttemptOutcome = { response: Response } | { response?: undefined; error: GatewayError; fallback: boolean };
+function targetKey(candidate: Candidate): string {
+  return `${candidate.target.provider.id}\u0000${candidate.target.model}`;
+}
+
+type AttemptOutcome =
+  | { response: Response }
+  | { response?: undefined; error: GatewayError; fallback: boolean; action?: FailureAction };
 
 /** One upstream attempt: call, classify, update health; a Response when it answered (or must be returned). */
 async function attemptOne(
@@ -193,7 +203,7 @@ async function attemptOne(
         status: response.status,
         retryAfter: hint,
       });
-      return { error, fallback: verdict.fallback };
+      return { error, fallback: verdict.fallback, action: verdict.action };
     }
     rt.health.onSuccess(conn.id, gw.now() - started);
     attempts.push({ candidate, status: response.status });

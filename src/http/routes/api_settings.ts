@@ -1,6 +1,6 @@
 /** @module /api/settings: GET the five sections; PATCH merges a partial object, validates it, returns the result. */
 import { Hono } from "hono";
-import { settingsPatchSchema, settingsSchema, type SettingsSection } from "../../config/schema.ts";
+import { mergeSettings, settingsPatchSchema, settingsSchema, type SettingsSection } from "../../config/schema.ts";
 import { GatewayError } from "../../core/errors.ts";
 import { readSettingsRows, transaction, writeSettingsSection } from "../../store/mod.ts";
 import type { AppEnv, Gateway } from "../context.ts";
@@ -30,12 +30,13 @@ export function settingsRoutes(gw: Gateway): Hono<AppEnv> {
       }
     }
     const stored = readSettingsRows(gw.db);
-    const merged = structuredClone(gw.state.settings);
-    for (const [section, values] of Object.entries(patch)) Object.assign(merged[section as SettingsSection], values);
-    validate(settingsSchema, merged);
+    // Nested objects merge key by key (a partial profile or rateLimits keeps the rest); records are replaced.
+    validate(settingsSchema, mergeSettings(gw.state.settings, patch));
     transaction(gw.db, () => {
       for (const [section, values] of Object.entries(patch)) {
-        writeSettingsSection(gw.db, section, { ...(stored[section] ?? {}), ...values }, gw.now());
+        const sectionSchema = settingsSchema.shape[section as SettingsSection];
+        const next = mergeSettings(stored[section] ?? {}, values ?? {}, sectionSchema);
+        writeSettingsSection(gw.db, section, next, gw.now());
       }
     });
     await gw.reload();

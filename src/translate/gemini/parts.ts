@@ -111,12 +111,29 @@ export function isSignatureOnly(part: WirePart): boolean {
   return Object.keys(part).every((k) => k === "thoughtSignature" || k === "thought");
 }
 
-/** Decodes one Content's parts; signatures on non-thought parts become a carrier before the part. */
+/**
+ * Decodes one Content's parts; signatures on non-thought parts become a carrier before the part. Another vendor's
+ * (tagged) signature on a functionCall goes back onto the unsigned thought part just before it: the encoders put it
+ * there (see `encodeParts`), so this restores the vendor's signed thinking block whole.
+ */
 export function decodeParts(parts: WirePart[], options: PartDecodeOptions): ContentPart[] {
   const out: ContentPart[] = [];
   parts.forEach((part, i) => {
     const param = `${options.param}[${i}]`;
     const sig = part.thoughtSignature;
+    const prev = out.at(-1);
+    if (
+      sig !== undefined && part.functionCall !== undefined && prev?.type === "thinking" &&
+      prev.signature === undefined && prev.text !== ""
+    ) {
+      const fromWire = signatureFromWire(sig);
+      if (fromWire.signatureFormat !== "gemini") {
+        Object.assign(prev, fromWire);
+        const decoded = decodeOnePart(part, { index: i, param, options });
+        if (decoded !== undefined) out.push(decoded);
+        return;
+      }
+    }
     if (part.thought === true) {
       const thinking: ThinkingPart = { type: "thinking", text: part.text ?? "" };
       if (sig !== undefined) Object.assign(thinking, signatureFromWire(sig));
@@ -263,6 +280,9 @@ function toolResultToWire(part: ToolResultPart, ctx: PartEncodeContext): WireObj
 /**
  * Encodes canonical parts as Gemini parts. An empty-text gemini-signed ThinkingPart followed by a non-thinking part
  * lends its signature to that part; signatures from other vendors mean nothing to Gemini and are left out.
+ * For a Gemini client, another vendor's signature on thinking that a tool call follows goes on the functionCall
+ * part, where Gemini itself puts it: clients such as Gemini CLI keep no thought parts in their history, so a
+ * signature left on the thought part never came back and the vendor (Anthropic) refused the next tool turn.
  */
 export function encodeParts(content: ContentPart[], ctx: PartEncodeContext): WireObject[] {
   const out: WireObject[] = [];
@@ -292,6 +312,14 @@ export function encodeParts(content: ContentPart[], ctx: PartEncodeContext): Wir
           return;
         }
         if (part.text === "" && own === undefined) return;
+        if (
+          ctx.mode === "response" && own !== undefined && part.signatureFormat !== undefined &&
+          part.signatureFormat !== "gemini" && next?.type === "tool_call"
+        ) {
+          out.push({ text: part.text, thought: true });
+          pending = own;
+          return;
+        }
         const wire: WireObject = { text: part.text, thought: true };
         if (own !== undefined) wire.thoughtSignature = own;
         out.push(wire);

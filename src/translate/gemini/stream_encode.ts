@@ -23,6 +23,11 @@ export interface GeminiEncodeState {
   thinking?: { index: number; sent: boolean };
   /** A signature from an empty thinking block: it belongs on the next part that goes out. */
   pendingSignature?: string;
+  /**
+   * Another vendor's signature that closed thought text: it goes on the functionCall part if a tool call comes next
+   * (where Gemini puts it, and the only place clients that drop thought parts keep it), else on an empty thought part.
+   */
+  heldSignature?: string;
   /** Which vendor made streamed signatures (another vendor's are tagged for the client). */
   upstreamFormat?: WireFormat;
   stop?: StopReason;
@@ -55,6 +60,28 @@ function flushSignature(s: GeminiEncodeState, out: SseEvent[]): void {
   if (s.pendingSignature !== undefined) out.push(partChunk(s, { text: "", thought: true }));
 }
 
+/** A held signature whose thought text no tool call followed: sent on its own empty thought part. */
+function releaseHeld(s: GeminiEncodeState, out: SseEvent[]): void {
+  if (s.heldSignature === undefined) return;
+  out.push(chunk(s, thoughtSignaturePart(s.heldSignature)));
+  s.heldSignature = undefined;
+}
+
+/** Events that may come between a thinking block's signature and the tool call it belongs with. */
+function keepsHeld(s: GeminiEncodeState, event: StreamEvent): boolean {
+  switch (event.type) {
+    case "tool_call_start":
+    case "tool_call_delta":
+    case "usage":
+    case "ping":
+      return true;
+    case "block_stop":
+      return s.thinking?.index === event.index || s.calls[event.index] !== undefined;
+    default:
+      return false;
+  }
+}
+
 function errorChunk(error: { status: number; errorType: string; message: string }): SseEvent {
   const { status, errorType, message } = error;
   const googleStatus = /^[A-Z][A-Z_]*$/.test(errorType) ? errorType : geminiStatusFor(status);
@@ -78,6 +105,11 @@ function blockStop(s: GeminiEncodeState, stop: { index: number; out: SseEvent[] 
         message: err instanceof GatewayError ? err.message : String(err),
       }));
       return;
+    }
+    if (s.heldSignature !== undefined) {
+      flushSignature(s, out);
+      s.pendingSignature = s.heldSignature;
+      s.heldSignature = undefined;
     }
     out.push(partChunk(s, { functionCall: { id: call.id, name: call.name, args } }));
   } else if (s.text?.index === index) {
@@ -103,6 +135,7 @@ export function encodeStream(state: GeminiEncodeState, event: StreamEvent): Step
   if (state.done) return { state, out: [] };
   const s: GeminiEncodeState = { ...state };
   const out: SseEvent[] = [];
+  if (s.heldSignature !== undefined && !keepsHeld(s, event)) releaseHeld(s, out);
   switch (event.type) {
     case "message_start":
       s.id = event.id;
@@ -128,7 +161,9 @@ export function encodeStream(state: GeminiEncodeState, event: StreamEvent): Step
     case "thinking_signature": {
       flushSignature(s, out);
       const signature = signatureForClient(event.signature, s.upstreamFormat);
-      if (s.thinking?.sent === true) out.push(chunk(s, thoughtSignaturePart(signature)));
+      const foreign = s.upstreamFormat !== undefined && s.upstreamFormat !== "gemini";
+      if (s.thinking?.sent === true && foreign) s.heldSignature = signature;
+      else if (s.thinking?.sent === true) out.push(chunk(s, thoughtSignaturePart(signature)));
       else s.pendingSignature = signature;
       break;
     }
