@@ -116,6 +116,8 @@ export const resilienceSettingsSchema = z.strictObject({
   requestTimeoutMs: z.number().int().min(100).max(3_600_000),
   /** Longest silence allowed inside a stream. */
   streamIdleTimeoutMs: z.number().int().min(100).max(3_600_000),
+  /** A heartbeat goes to a streaming client after this long without bytes (0 = never). */
+  heartbeatMs: z.number().int().min(0).max(600_000),
   /** Breaker and cooldown presets by kind of connection (docs/routing.md §4). */
   profiles: z.strictObject({ oauth: breakerProfileSchema, apikey: breakerProfileSchema, local: breakerProfileSchema }),
   /** Default per-connection rate limits. */
@@ -158,6 +160,7 @@ export const DEFAULT_SETTINGS: Settings = {
   resilience: {
     requestTimeoutMs: 120_000,
     streamIdleTimeoutMs: 300_000,
+    heartbeatMs: 15_000,
     profiles: {
       oauth: {
         failureThreshold: 3,

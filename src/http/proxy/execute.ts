@@ -350,6 +350,7 @@ function streamAnswer(
     passthrough: a.passthrough,
     clientWantsUsage: clientWantsUsage(job),
     idleTimeoutMs: gw.state.settings.resilience.streamIdleTimeoutMs,
+    heartbeatMs: gw.state.settings.resilience.heartbeatMs,
     abortUpstream: a.abort,
     startedAt: job.startedAt,
   }, {

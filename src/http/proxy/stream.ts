@@ -5,7 +5,7 @@
  */
 import type { SseEvent, StreamEvent, Usage, WireFormat } from "../../core/canonical.ts";
 import { GatewayError } from "../../core/errors.ts";
-import { createSseParser, encodeSse } from "../../core/sse.ts";
+import { createSseParser, encodeSse, sseComment } from "../../core/sse.ts";
 import { codecFor } from "../../translate/mod.ts";
 import { errorBody } from "../errors.ts";
 
@@ -27,6 +27,8 @@ export interface StreamOptions {
   /** OpenAI clients: whether they asked for the usage chunk (else it is hidden from them). */
   clientWantsUsage: boolean;
   idleTimeoutMs: number;
+  /** Write a heartbeat after this long without client bytes (0 = never). */
+  heartbeatMs: number;
   abortUpstream: (reason?: unknown) => void;
   startedAt: number;
 }
@@ -42,6 +44,14 @@ export function streamErrorEvent(surface: WireFormat, err: GatewayError): SseEve
     };
   }
   return { data: JSON.stringify(body) };
+}
+
+/**
+ * A heartbeat each client ignores: Anthropic's own `ping` event (its SDK skips it), an SSE comment elsewhere
+ * (every SSE parser drops comment lines).
+ */
+export function heartbeatText(surface: WireFormat): string {
+  return surface === "anthropic" ? encodeSse({ event: "ping", data: '{"type":"ping"}' }) : sseComment("ping");
 }
 
 function isUsageOnlyChunk(ev: SseEvent): boolean {
@@ -133,16 +143,30 @@ export function translateStream(
     return text || encodeSse(streamErrorEvent(opts.surface, err));
   }
 
-  async function readWithIdle(): Promise<ReadableStreamReadResult<Uint8Array>> {
+  /** The upstream read in progress: kept across pulls when a heartbeat is written while it waits. */
+  let pendingRead: Promise<ReadableStreamReadResult<Uint8Array>> | undefined;
+  /** When the upstream last sent anything (idle timeout) and when the client last got bytes (heartbeat). */
+  let lastUpstream = hooks.now();
+  let lastClientWrite = hooks.now();
+
+  /** The next upstream chunk, or "heartbeat" when the client has waited `heartbeatMs` with nothing to read. */
+  async function readOrHeartbeat(): Promise<ReadableStreamReadResult<Uint8Array> | "heartbeat"> {
+    pendingRead ??= reader.read();
+    const now = hooks.now();
+    const idleLeft = opts.idleTimeoutMs - (now - lastUpstream);
+    const beatLeft = opts.heartbeatMs > 0 ? opts.heartbeatMs - (now - lastClientWrite) : Infinity;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const idle = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new GatewayError("upstream_timeout", `upstream stream idle for ${opts.idleTimeoutMs} ms`)),
-        opts.idleTimeoutMs,
-      );
+    const wake = new Promise<"heartbeat" | "idle">((resolve) => {
+      const wait = Math.max(0, Math.min(idleLeft, beatLeft));
+      timer = setTimeout(() => resolve(beatLeft <= idleLeft ? "heartbeat" : "idle"), wait);
     });
     try {
-      return await Promise.race([reader.read(), idle]);
+      const r = await Promise.race([pendingRead, wake]);
+      if (r === "idle") throw new GatewayError("upstream_timeout", `upstream stream idle for ${opts.idleTimeoutMs} ms`);
+      if (r === "heartbeat") return r;
+      pendingRead = undefined;
+      lastUpstream = hooks.now();
+      return r;
     } finally {
       clearTimeout(timer);
     }
@@ -155,7 +179,13 @@ export function translateStream(
           let text = "";
           let done = false;
           try {
-            const r = await readWithIdle();
+            const r = await readOrHeartbeat();
+            if (r === "heartbeat") {
+              // Keeps proxies and clients from timing out while the upstream thinks; clients ignore it.
+              lastClientWrite = hooks.now();
+              controller.enqueue(encoder.encode(heartbeatText(opts.surface)));
+              return;
+            }
             if (r.done) {
               done = true;
               for (const ev of parser.end()) text += onEvent(ev);
@@ -177,7 +207,10 @@ export function translateStream(
             await committing;
             committing = undefined;
           }
-          if (text) controller.enqueue(encoder.encode(text));
+          if (text) {
+            lastClientWrite = hooks.now();
+            controller.enqueue(encoder.encode(text));
+          }
           if (stopAfter && !done) {
             opts.abortUpstream(new DOMException("upstream error event", "AbortError"));
             reader.cancel().catch(() => {});
