@@ -135,7 +135,6 @@ Deno.test("routing e2e: breakers, queues and lockouts through the real gateway",
       assert.equal((await s.api("/api/resilience/unlock", { json: { connectionId: "nope" } })).status, 404);
     });
   } finally {
-    console.log('OUT', s.gw.output());
     await s.stop();
   }
 });

@@ -119,8 +119,17 @@ export async function startRoutingStack(extra: Record<string, unknown> = {}): Pr
   }
   const removers: Array<() => void> = [];
 
+  /** fetch that names the gateway's output when the gateway is gone (a crash shows its cause). */
+  const send = async (url: string, init: RequestInit): Promise<Response> => {
+    try {
+      return await fetch(url, init);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}; gateway output:\n${gw.output()}`);
+    }
+  };
+
   const api = async (path: string, init: { method?: string; json?: unknown } = {}) => {
-    const res = await fetch(`${gw.url}${path}`, {
+    const res = await send(`${gw.url}${path}`, {
       method: init.method ?? (init.json === undefined ? "GET" : "POST"),
       headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
       body: init.json === undefined ? undefined : JSON.stringify(init.json),
@@ -130,7 +139,7 @@ export async function startRoutingStack(extra: Record<string, unknown> = {}): Pr
   };
 
   const call = async (path: string, key: string, body: Record<string, unknown>): Promise<RouteResult> => {
-    const res = await fetch(`${gw.url}${path}`, {
+    const res = await send(`${gw.url}${path}`, {
       method: "POST",
       headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
       body: JSON.stringify(body),

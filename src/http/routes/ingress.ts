@@ -87,7 +87,8 @@ export async function runProxy(gw: Gateway, c: Context<AppEnv>, options: RunOpti
       { param: "model" },
     );
   }
-  const url = new URL(c.req.url);
+  // Only the Anthropic surface passes its query (`?beta=true`) upstream; other surfaces skip the URL parse.
+  const query = options.surface === "anthropic" ? new URL(c.req.url).search.slice(1) : "";
   const job: ProxyJob = {
     surface: options.surface,
     requestId: c.get("requestId"),
@@ -97,7 +98,7 @@ export async function runProxy(gw: Gateway, c: Context<AppEnv>, options: RunOpti
     key,
     candidates,
     clientHeaders: c.req.raw.headers,
-    clientQuery: url.search.slice(1).split("&").filter((p) => p && !p.startsWith("key=")).join("&"),
+    clientQuery: query.split("&").filter((p) => p && !p.startsWith("key=")).join("&"),
     // Only streams listen for the client going away before the first byte (see callUpstream).
     signal: options.stream ? c.req.raw.signal : undefined,
     startedAt: gw.now(),

@@ -6,10 +6,20 @@ import type { AppEnv, Gateway } from "../context.ts";
 import { readJsonObject, runProxy, validate } from "./ingress.ts";
 import { listActiveModels } from "./model_list.ts";
 
+/**
+ * The pass-through path's edge check: the fields the gateway itself reads. Messages are checked for a `role` by
+ * hand rather than parsed by zod (which would copy every message); translation validates them in full.
+ */
 const chatSchema = z.looseObject({
   model: z.string().min(1, "model is required"),
-  messages: z.array(z.looseObject({ role: z.string() })).min(1, "messages must not be empty"),
+  messages: z.array(z.unknown()).min(1, "messages must not be empty"),
   stream: z.boolean().nullish(),
+}).superRefine((body, ctx) => {
+  body.messages.forEach((m, i) => {
+    if (m === null || typeof m !== "object" || typeof (m as { role?: unknown }).role !== "string") {
+      ctx.addIssue({ code: "custom", path: ["messages", i, "role"], message: "each message needs a string role" });
+    }
+  });
 });
 
 export function openaiRoutes(gw: Gateway): Hono<AppEnv> {
