@@ -2,8 +2,15 @@
 import { type AppConfig, loadConfig, USAGE } from "./config/mod.ts";
 import { ConfigError } from "./core/errors.ts";
 import { createApp } from "./http/app.ts";
-import { createGateway, openStore, VERSION } from "./http/gateway.ts";
-import { deleteAllSessions, exportSnapshot, hashPassword, importSnapshot, setPasswordHash } from "./store/mod.ts";
+import { createGateway, dbPathOf, openStore, VERSION } from "./http/gateway.ts";
+import {
+  deleteAllSessions,
+  exportSnapshot,
+  hashPassword,
+  importSnapshot,
+  setPasswordHash,
+  startCheckpointer,
+} from "./store/mod.ts";
 
 async function readPassword(config: AppConfig): Promise<string> {
   if (config.password !== undefined) return config.password;
@@ -16,6 +23,7 @@ async function readPassword(config: AppConfig): Promise<string> {
 
 async function serve(config: AppConfig): Promise<void> {
   const gw = await createGateway(config);
+  const checkpointer = startCheckpointer(gw.db, dbPathOf(config.dataDir));
   const app = createApp(gw);
   const server = Deno.serve({
     port: config.port,
@@ -44,6 +52,9 @@ async function serve(config: AppConfig): Promise<void> {
     gw.logger.log("info", "shutting down", { signal });
     // Let in-flight requests finish, at most 10 s.
     await Promise.race([server.shutdown(), new Promise((r) => setTimeout(r, 10_000))]);
+    await checkpointer.stop();
+    gw.usage.flush();
+    gw.saveHealth();
     try {
       gw.db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     } catch { /* still durable in the WAL */ }

@@ -10,3 +10,4 @@ export * from "./secrets.ts";
 export * from "./backup.ts";
 export * from "./archive.ts";
 export * from "./config_sync.ts";
+export * from "./checkpoint.ts";
