@@ -29,6 +29,8 @@ export const budgetSchema = z.strictObject({
   daily: z.number().positive().optional(),
   weekly: z.number().positive().optional(),
   monthly: z.number().positive().optional(),
+  /** Fraction of a limit at which GET /api/usage/budget reports `warning: true` (default 0.8). */
+  warnAt: z.number().min(0).max(1).optional(),
 });
 
 export const apiKeyEntrySchema = z.strictObject({
@@ -132,6 +134,15 @@ export const aiSettingsSchema = z.strictObject({
 });
 
 export const advancedSettingsSchema = z.strictObject({
+  /** IANA time zone in which budget periods (day, week from Monday, month) start. */
+  timezone: z.string().min(1).refine((tz) => {
+    try {
+      new Intl.DateTimeFormat("en-US", { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, "not an IANA time zone"),
   maxBodyMb: z.number().positive().max(1024),
   idempotencyWindowMs: z.number().int().min(0).max(3_600_000),
   proxy: z.union([proxyUrl, z.literal("")]),
@@ -197,7 +208,7 @@ export const DEFAULT_SETTINGS: Settings = {
     rateLimitOverrides: {},
   },
   ai: { systemPrompt: "", systemPromptMode: "prepend" },
-  advanced: { maxBodyMb: 20, idempotencyWindowMs: 5000, proxy: "" },
+  advanced: { timezone: "UTC", maxBodyMb: 20, idempotencyWindowMs: 5000, proxy: "" },
 };
 
 /** A partial resilience section: its fixed-shape objects (profiles, each profile, rateLimits) may be partial too. */

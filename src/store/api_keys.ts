@@ -6,6 +6,7 @@ export interface Budget {
   daily?: number;
   weekly?: number;
   monthly?: number;
+  warnAt?: number;
 }
 
 export interface ApiKeyRow {

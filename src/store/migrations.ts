@@ -126,4 +126,32 @@ CREATE TABLE resilience_state (
 );
 `,
   },
+  {
+    version: 3,
+    name: "pricing_budgets_logs",
+    sql: `
+-- Price overrides (USD per 1M tokens); the built-in catalog's list prices apply where no row exists.
+CREATE TABLE pricing (
+  provider TEXT NOT NULL,
+  model TEXT NOT NULL,
+  input REAL NOT NULL,
+  output REAL NOT NULL,
+  cached_input REAL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (provider, model)
+);
+-- Budget spend per key and period comes from usage: this index answers it without a scan.
+CREATE INDEX usage_key_ts ON usage (key_id, ts);
+CREATE INDEX usage_request_id ON usage (request_id);
+-- Bodies of requests and responses, only with ENABLE_REQUEST_LOGS (secrets redacted, size-capped).
+CREATE TABLE request_bodies (
+  request_id TEXT PRIMARY KEY,
+  ts INTEGER NOT NULL,
+  request TEXT,
+  response TEXT,
+  truncated INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX request_bodies_ts ON request_bodies (ts);
+`,
+  },
 ];

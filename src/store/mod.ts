@@ -11,3 +11,4 @@ export * from "./backup.ts";
 export * from "./archive.ts";
 export * from "./config_sync.ts";
 export * from "./checkpoint.ts";
+export * from "./pricing.ts";
