@@ -63,6 +63,17 @@ export function renderCodePart(part: WirePart): string | undefined {
   return undefined;
 }
 
+/**
+ * Whether a fileData inside `functionResponse.parts` is an image. Without a MIME type or an extension that names one,
+ * it is taken as an image: that is how `imageToWire` sends an image URL it cannot type (canonical URLs carry no
+ * MIME type), and a tool result holds nothing but text and images.
+ */
+function isResultImageFile(file: { fileUri: string; mimeType?: string }): boolean {
+  if (file.mimeType !== undefined) return isImageMime(file.mimeType);
+  const path = file.fileUri.split(/[?#]/)[0];
+  return imageMimeFromUrl(path) !== undefined || !/\.[A-Za-z0-9]+$/.test(path.slice(path.lastIndexOf("/") + 1));
+}
+
 /** Unwraps `functionResponse.response` into result text: `{output}`/`{result}`/`{content}` strings, else JSON. */
 function resultText(response: WireObject | undefined): { text: string; isError: boolean } {
   if (response === undefined) return { text: "", isError: false };
@@ -93,7 +104,7 @@ function decodeFunctionResponse(
         type: "image",
         source: { kind: "base64", mediaType: p.inlineData.mimeType, data: p.inlineData.data },
       });
-    } else if (p.fileData !== undefined && isImageMime(p.fileData.mimeType ?? imageMimeFromUrl(p.fileData.fileUri))) {
+    } else if (p.fileData !== undefined && isResultImageFile(p.fileData)) {
       content.push({ type: "image", source: { kind: "url", url: p.fileData.fileUri } });
     } else {
       throw new GatewayError("invalid_request", "functionResponse.parts supports only images here", {
