@@ -17,6 +17,7 @@ import { dashboardRoutes } from "./routes/dashboard.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { resilienceRoutes } from "./routes/api_resilience.ts";
 import { translatorRoutes } from "./routes/api_translator.ts";
+import { costRoutes } from "./routes/api_costs.ts";
 import { openaiRoutes } from "./routes/openai.ts";
 import { anthropicRoutes } from "./routes/anthropic.ts";
 import { geminiRoutes } from "./routes/gemini.ts";
@@ -93,6 +94,7 @@ export function createApp(gw: Gateway): Hono<AppEnv> {
   app.route("/", keyRoutes(gw));
   app.route("/", modelRoutes(gw));
   app.route("/", settingsRoutes(gw));
+  app.route("/", costRoutes(gw));
   app.route("/", usageRoutes(gw));
   app.route("/", resilienceRoutes(gw));
   app.route("/", translatorRoutes(gw));

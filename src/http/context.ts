@@ -1,6 +1,8 @@
 /** @module Everything a request handler needs, built once by main.ts and passed to createApp (no singletons). */
 import type { AppConfig } from "../config/mod.ts";
 import type { RoutingRuntime } from "../routing/runtime.ts";
+import type { BudgetTracker } from "../usage/budget.ts";
+import type { LatencyRecorder } from "../usage/histogram.ts";
 import type { GatewayState } from "../routing/state.ts";
 import type { Cipher, Db, Secrets, UsageWriter } from "../store/mod.ts";
 import type { Logger } from "./logger.ts";
@@ -29,6 +31,10 @@ export interface Gateway {
   inFlight: number;
   /** Breakers, cooldowns, limiters and strategy cursors: they outlive config reloads. */
   routing: RoutingRuntime;
+  /** Spend per key and budget period (checked before each upstream call). */
+  budgets: BudgetTracker;
+  /** Latency (total and time to first token) per provider/model over sliding windows. */
+  latency: LatencyRecorder;
   /** Saves the routing health snapshot to the store (after a failure changed it, an unlock, a reset). */
   saveHealth(): void;
 }

@@ -5,6 +5,8 @@ import { BUILTIN_PROVIDERS } from "../providers/mod.ts";
 import { createRoutingRuntime } from "../routing/runtime.ts";
 import type { HealthSnapshot } from "../routing/health.ts";
 import { buildState } from "../routing/state.ts";
+import { createBudgetTracker } from "../usage/budget.ts";
+import { createLatencyRecorder } from "../usage/histogram.ts";
 import {
   createCipher,
   createUsageWriter,
@@ -16,6 +18,7 @@ import {
   randomToken,
   readResilienceState,
   setPasswordHash,
+  spentBetween,
   syncConfigFile,
   writeResilienceState,
 } from "../store/mod.ts";
@@ -97,6 +100,7 @@ export async function createGateway(config: AppConfig, deps: GatewayDeps = {}): 
       for (const list of gw.state.connections.values()) for (const c of list) ids.add(c.id);
       routing.health.retain(ids);
       routing.limiter.retain(ids);
+      gw.budgets.retain(new Set([...gw.state.keysByHash.values()].map((k) => k.id)));
     },
     setupToken: () => setupToken,
     clearSetupToken() {
@@ -107,6 +111,12 @@ export async function createGateway(config: AppConfig, deps: GatewayDeps = {}): 
     version: VERSION,
     inFlight: 0,
     routing,
+    budgets: createBudgetTracker({
+      now,
+      timeZone: () => gw.state.settings.advanced.timezone,
+      spentBetween: (keyId, from, to) => spentBetween(db, keyId, from, to),
+    }),
+    latency: createLatencyRecorder({ now }),
     saveHealth() {
       try {
         writeResilienceState(db, routing.health.snapshot(), now());

@@ -40,6 +40,7 @@ function stateWith(
     aliases,
     customModels: new Map(),
     settings: structuredClone(DEFAULT_SETTINGS),
+    prices: new Map(),
     lockedSettings: new Set(),
   };
 }

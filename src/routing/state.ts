@@ -15,6 +15,7 @@ import {
   listCombos,
   listConnections,
   listCustomProviders,
+  listPrices,
   listProviderModels,
   readSettingsRows,
 } from "../store/mod.ts";
@@ -32,6 +33,13 @@ export interface RuntimeConnection {
   proxy: string | null;
 }
 
+/** USD per 1M tokens. */
+export interface Price {
+  input: number;
+  output: number;
+  cachedInput?: number;
+}
+
 export interface GatewayState {
   registry: Registry;
   /** Enabled connections by provider id, best priority first. */
@@ -42,6 +50,8 @@ export interface GatewayState {
   /** User-added model ids by provider id (`/api/provider-models`). */
   customModels: Map<string, string[]>;
   settings: Settings;
+  /** Prices in force by `provider/model`: overrides (`/api/pricing`) over the catalog's list prices. */
+  prices: Map<string, Price>;
   /** Setting paths fixed by the config file (`routing.accountStrategy`): read-only for the API. */
   lockedSettings: Set<string>;
 }
@@ -120,6 +130,15 @@ export async function buildState(
     customModels.set(m.provider, list);
   }
   const { settings, locked } = effectiveSettings(readSettingsRows(db), fileSettings);
+  const prices = new Map<string, Price>();
+  for (const p of registry.providers) for (const m of p.models) if (m.price) prices.set(`${p.id}/${m.id}`, m.price);
+  for (const o of listPrices(db)) {
+    prices.set(`${o.provider}/${o.model}`, {
+      input: o.input,
+      output: o.output,
+      cachedInput: o.cachedInput ?? undefined,
+    });
+  }
   return {
     registry,
     connections,
@@ -128,6 +147,7 @@ export async function buildState(
     aliases: listAliases(db),
     customModels,
     settings,
+    prices,
     lockedSettings: locked,
   };
 }

@@ -1,12 +1,12 @@
 /**
  * @module Routing end to end, failure classification (docs/routing.md §3, §6): fallback on 500 across connections
  * and combo entries with the route trace in the header and the usage row, 429 cooldowns from Retry-After, the
- * all-cooling-down 429 in each client's format, 400 not retried, 401 cooling a connection down, 404 moving to the
+ * all-cooling-down 429 in each client's format (OpenAI, Anthropic, Gemini), 400 not retried, 401 cooling a connection down, 404 moving to the
  * next combo entry, and a mid-stream cut that must not pass for success.
  */
 import assert from "node:assert/strict";
 import OpenAI from "openai";
-import { type RoutingStack, sleep, startRoutingStack } from "../helpers/routing_stack.ts";
+import { DEV, type RoutingStack, sleep, startRoutingStack } from "../helpers/routing_stack.ts";
 
 const ERR_500 = { kind: "error", status: 500, message: "upstream exploded", type: "server_error" } as const;
 
@@ -100,6 +100,15 @@ Deno.test("routing e2e: fallback, cooldowns and classification through the real 
       assert.equal(anthropic.body.type, "error");
       assert.equal((anthropic.body.error as { type: string }).type, "rate_limit_error");
       assert.ok(Number(anthropic.retryAfter) >= 1);
+      const gemini = await fetch(`${s.gw.url}/v1beta/models/openai/gpt-4.1:generateContent`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${DEV}`, "content-type": "application/json" },
+        body: JSON.stringify({ contents: [{ role: "user", parts: [{ text: "hi" }] }] }),
+      });
+      const gbody = await gemini.json() as { error: { code: number; status: string } };
+      assert.equal(gemini.status, 429);
+      assert.deepEqual([gbody.error.code, gbody.error.status], [429, "RESOURCE_EXHAUSTED"]);
+      assert.ok(Number(gemini.headers.get("retry-after")) >= 1);
       assert.equal(s.fake.requests.length, calls, "no upstream was called");
       assert.equal((await s.usage(openai.requestId)).status, 429);
     });

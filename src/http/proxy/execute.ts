@@ -2,50 +2,18 @@
  * @module The attempt loop: tries each candidate in order, falls back on 401/402/403/408/429/5xx and network
  * failures while nothing has reached the client, and answers in the client's format.
  */
-import type { Usage } from "../../core/canonical.ts";
 import { type ErrorCode, GatewayError } from "../../core/errors.ts";
 import type { Candidate } from "../../routing/resolve.ts";
 import { codecFor } from "../../translate/mod.ts";
 import type { Gateway } from "../context.ts";
-import { errorBody } from "../errors.ts";
-import { costOf } from "./cost.ts";
-import { type Attempt, NO_USAGE, type ProxyJob, routeHeader, usageRow } from "./job.ts";
-import { clientWantsUsage, prepareCall } from "./prepare.ts";
-import { translateStream } from "./stream.ts";
+import type { Attempt, ProxyJob } from "./job.ts";
+import { prepareCall } from "./prepare.ts";
+import { baseHeaders, copyUpstreamHeaders, failWith, jsonAnswer, scrubSecrets, streamAnswer } from "./answer.ts";
 import { callUpstream, readBounded } from "./upstream.ts";
 import { classifyFailure, type FailureAction, retryAfterSeconds } from "../../routing/classify.ts";
 import type { BreakerProfile } from "../../routing/health.ts";
 import type { Release } from "../../routing/limiter.ts";
 import { limitsFor, profileFor } from "../../routing/runtime.ts";
-
-/** Upstream response headers worth passing on (rate-limit state). */
-const PASS_HEADERS = /^(x-ratelimit-|anthropic-ratelimit-|retry-after$)/;
-
-/** Removes anything that looks like a credential from upstream error text. */
-export function scrubSecrets(text: string, secret: string | undefined): string {
-  let out = secret ? text.split(secret).join("[redacted]") : text;
-  out = out.replace(/\b(sk|pk|rk|ak)-[A-Za-z0-9_-]{8,}/g, "$1-[redacted]").replace(
-    /AIza[0-9A-Za-z_-]{20,}/g,
-    "[redacted]",
-  );
-  return out;
-}
-
-function baseHeaders(job: ProxyJob, attempts: Attempt[], dropped: string[]): Record<string, string> {
-  const h: Record<string, string> = {
-    "x-request-id": job.requestId,
-    "x-switchyard-route": routeHeader(attempts),
-    "x-switchyard-cache": "miss",
-  };
-  if (dropped.length > 0) h["x-switchyard-dropped"] = [...new Set(dropped)].join(", ");
-  return h;
-}
-
-function copyUpstreamHeaders(from: Headers, to: Record<string, string>): void {
-  from.forEach((value, name) => {
-    if (PASS_HEADERS.test(name)) to[name] = value;
-  });
-}
 
 interface FailedAttempt {
   error: GatewayError;
@@ -257,127 +225,4 @@ function noteFailure(
 ): void {
   gw.routing.health.onFailure(connectionId, failure, profile);
   if (failure.action !== "return") gw.saveHealth();
-}
-
-function failWith(
-  gw: Gateway,
-  job: ProxyJob,
-  attempts: Attempt[],
-  candidate: Candidate | undefined,
-  error: GatewayError,
-): Response {
-  gw.usage.record(usageRow(job, {
-    attempts,
-    winner: candidate,
-    status: error.status,
-    usage: NO_USAGE,
-    estimated: false,
-    cost: 0,
-    now: gw.now(),
-    ttftMs: null,
-    errorCode: error.code,
-  }));
-  const headers: Record<string, string> = { ...baseHeaders(job, attempts, []), "content-type": "application/json" };
-  if (error.retryAfter !== undefined) headers["retry-after"] = String(Math.ceil(error.retryAfter));
-  return new Response(JSON.stringify(errorBody(job.surface, error)), { status: error.status, headers });
-}
-
-interface Answer {
-  candidate: Candidate;
-  attempts: Attempt[];
-  headers: Record<string, string>;
-  response: Response;
-  passthrough: boolean;
-}
-
-async function jsonAnswer(gw: Gateway, job: ProxyJob, a: Answer): Promise<Response> {
-  const upstreamFormat = a.candidate.connection.provider.format;
-  const upCodec = codecFor(upstreamFormat);
-  let body: string;
-  let usage: Usage;
-  try {
-    const text = await a.response.text();
-    const parsed = JSON.parse(text);
-    if (a.passthrough) {
-      // Same format: the client gets the upstream's bytes; only the usage is read.
-      body = text;
-      usage = upCodec.decodeUsage(parsed);
-    } else {
-      const canonical = upCodec.decodeResponse(parsed);
-      // Anthropic and Gemini bodies carry no timestamp: the gateway's clock stands in.
-      if (!canonical.created) canonical.created = Math.floor(gw.now() / 1000);
-      usage = canonical.usage;
-      body = JSON.stringify(codecFor(job.surface).encodeResponse(canonical));
-    }
-  } catch (err) {
-    const reason = err instanceof GatewayError ? err.message : "upstream sent a body that is not valid JSON";
-    a.attempts[a.attempts.length - 1].status = 502;
-    return await failWith(gw, job, a.attempts, a.candidate, new GatewayError("upstream_error", reason));
-  }
-  const cost = costOf(a.candidate.connection.provider, a.candidate.target.model, usage);
-  const now = gw.now();
-  await gw.usage.record(usageRow(job, {
-    attempts: a.attempts,
-    winner: a.candidate,
-    status: 200,
-    usage,
-    estimated: false,
-    cost,
-    now,
-    ttftMs: now - job.startedAt,
-    errorCode: null,
-  }));
-  const headers = {
-    ...a.headers,
-    "content-type": "application/json",
-    "x-switchyard-tokens-in": String(usage.inputTokens),
-    "x-switchyard-tokens-out": String(usage.outputTokens),
-    "x-switchyard-cost": cost.toFixed(8),
-    "x-switchyard-latency-ms": String(now - job.startedAt),
-  };
-  return new Response(body, { status: 200, headers });
-}
-
-function streamAnswer(
-  gw: Gateway,
-  job: ProxyJob,
-  a: Answer & { abort: (reason?: unknown) => void; release: Release },
-): Response {
-  const provider = a.candidate.connection.provider;
-  const body = translateStream(a.response.body!, {
-    surface: job.surface,
-    upstreamFormat: provider.format,
-    passthrough: a.passthrough,
-    clientWantsUsage: clientWantsUsage(job),
-    idleTimeoutMs: gw.state.settings.resilience.streamIdleTimeoutMs,
-    heartbeatMs: gw.state.settings.resilience.heartbeatMs,
-    abortUpstream: a.abort,
-    startedAt: job.startedAt,
-  }, {
-    now: gw.now,
-    async finish(outcome) {
-      gw.inFlight--;
-      a.release();
-      const usage = outcome.usage ?? NO_USAGE;
-      try {
-        await gw.usage.record(usageRow(job, {
-          attempts: a.attempts,
-          winner: a.candidate,
-          status: outcome.status,
-          usage,
-          estimated: false,
-          cost: costOf(provider, a.candidate.target.model, usage),
-          now: gw.now(),
-          ttftMs: outcome.ttftMs,
-          errorCode: outcome.errorCode,
-        }));
-      } catch (err) {
-        gw.logger.log("error", "usage write failed", { requestId: job.requestId, error: (err as Error).message });
-      }
-    },
-  });
-  return new Response(body, {
-    status: 200,
-    headers: { ...a.headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" },
-  });
 }

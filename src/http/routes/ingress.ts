@@ -61,6 +61,7 @@ export interface RunOptions {
 /** Resolves the model, applies the key's allow-list, and runs the attempt loop. */
 export async function runProxy(gw: Gateway, c: Context<AppEnv>, options: RunOptions): Promise<Response> {
   const key = c.get("apiKey");
+  if (key) gw.budgets.check(key.id, key.budget);
   if (key?.models && !keyAllows(key.models, options.model)) {
     throw new GatewayError("permission_denied", `this API key may not use model "${options.model}"`, {
       param: "model",
