@@ -6,6 +6,7 @@ import type { LatencyRecorder } from "../usage/histogram.ts";
 import type { GatewayState } from "../routing/state.ts";
 import type { Cipher, Db, Secrets, UsageWriter } from "../store/mod.ts";
 import type { Logger } from "./logger.ts";
+import type { Deadlines } from "./proxy/upstream.ts";
 
 export interface Gateway {
   db: Db;
@@ -31,6 +32,8 @@ export interface Gateway {
   inFlight: number;
   /** Breakers, cooldowns, limiters and strategy cursors: they outlive config reloads. */
   routing: RoutingRuntime;
+  /** Timeouts of non-stream upstream calls, swept by one shared timer. */
+  deadlines: Deadlines;
   /** Spend per key and budget period (checked before each upstream call). */
   budgets: BudgetTracker;
   /** Latency (total and time to first token) per provider/model over sliding windows. */

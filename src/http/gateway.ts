@@ -24,6 +24,7 @@ import {
 } from "../store/mod.ts";
 import type { Gateway } from "./context.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { createDeadlines } from "./proxy/upstream.ts";
 
 export const VERSION = "0.1.0";
 
@@ -117,6 +118,7 @@ export async function createGateway(config: AppConfig, deps: GatewayDeps = {}): 
       spentBetween: (keyId, from, to) => spentBetween(db, keyId, from, to),
     }),
     latency: createLatencyRecorder({ now }),
+    deadlines: createDeadlines(),
     saveHealth() {
       try {
         writeResilienceState(db, routing.health.snapshot(), now());

@@ -142,7 +142,6 @@ CREATE TABLE pricing (
 );
 -- Budget spend per key and period comes from usage: this index answers it without a scan.
 CREATE INDEX usage_key_ts ON usage (key_id, ts);
-CREATE INDEX usage_request_id ON usage (request_id);
 -- Bodies of requests and responses, only with ENABLE_REQUEST_LOGS (secrets redacted, size-capped).
 CREATE TABLE request_bodies (
   request_id TEXT PRIMARY KEY,

@@ -38,7 +38,7 @@ export interface UsageWriter {
 
 /**
  * Prepares the insert once. A lone request is written at once; when other requests are in flight, its row waits
- * for the next macrotask so their rows can join the same transaction.
+ * for the end of the event loop turn (setImmediate) so the rows of the turn's other answers join the transaction.
  */
 export function createUsageWriter(db: Db, options: { inFlight?: () => number } = {}): UsageWriter {
   const stmt = db.prepare(
@@ -110,7 +110,8 @@ export function createUsageWriter(db: Db, options: { inFlight?: () => number } =
       const done = new Promise<void>((resolve, reject) => waiters.push({ resolve, reject }));
       if (!scheduled) {
         scheduled = true;
-        queueMicrotask(flush);
+        // After this loop turn's I/O callbacks: rows of every request answered in the same turn share a commit.
+        setImmediate(flush);
       }
       return done;
     },

@@ -15,10 +15,6 @@ import { type Attempt, NO_USAGE, type ProxyJob, routeHeader, usageRow } from "./
 import { clientWantsUsage } from "./prepare.ts";
 import { translateStream } from "./stream.ts";
 
-/** Upstream response headers worth passing on (rate-limit state). */
-const PASS_HEADERS = /^(x-ratelimit-|anthropic-ratelimit-|retry-after$)/;
-
-/** Removes anything that looks like a credential from upstream error text. */
 export function scrubSecrets(text: string, secret: string | undefined): string {
   let out = secret ? text.split(secret).join("[redacted]") : text;
   out = out.replace(/\b(sk|pk|rk|ak)-[A-Za-z0-9_-]{8,}/g, "$1-[redacted]").replace(
@@ -36,12 +32,6 @@ export function baseHeaders(job: ProxyJob, attempts: Attempt[], dropped: string[
   };
   if (dropped.length > 0) h["x-switchyard-dropped"] = [...new Set(dropped)].join(", ");
   return h;
-}
-
-export function copyUpstreamHeaders(from: Headers, to: Record<string, string>): void {
-  from.forEach((value, name) => {
-    if (PASS_HEADERS.test(name)) to[name] = value;
-  });
 }
 
 export async function failWith(

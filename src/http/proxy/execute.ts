@@ -8,7 +8,7 @@ import { codecFor } from "../../translate/mod.ts";
 import type { Gateway } from "../context.ts";
 import type { Attempt, ProxyJob } from "./job.ts";
 import { prepareCall } from "./prepare.ts";
-import { baseHeaders, copyUpstreamHeaders, failWith, jsonAnswer, scrubSecrets, streamAnswer } from "./answer.ts";
+import { baseHeaders, failWith, jsonAnswer, scrubSecrets, streamAnswer } from "./answer.ts";
 import { callUpstream, readBounded } from "./upstream.ts";
 import { classifyFailure, type FailureAction, retryAfterSeconds } from "../../routing/classify.ts";
 import type { BreakerProfile } from "../../routing/health.ts";
@@ -139,6 +139,7 @@ async function attemptOne(
         body: call.body,
         timeoutMs: settings.resilience.requestTimeoutMs,
         signal: job.signal,
+        deadlines: gw.deadlines,
       });
     } catch (err) {
       const gerr = err instanceof GatewayError ? err : new GatewayError("upstream_error", "upstream call failed");
@@ -176,7 +177,6 @@ async function attemptOne(
     rt.health.onSuccess(conn.id, gw.now() - started);
     attempts.push({ candidate, status: response.status });
     const headers = baseHeaders(job, attempts, call.dropped);
-    copyUpstreamHeaders(response.headers, headers);
     const contentType = response.headers.get("content-type") ?? "";
     if (job.stream) {
       if (!contentType.includes("text/event-stream") || !response.body) {
