@@ -101,6 +101,8 @@ export async function createGateway(config: AppConfig, deps: GatewayDeps = {}): 
       for (const list of gw.state.connections.values()) for (const c of list) ids.add(c.id);
       routing.health.retain(ids);
       routing.limiter.retain(ids);
+      routing.comboCursor.forget(new Set([...gw.state.combos.keys()].map((name) => `combo:${name}`)));
+      routing.accountCursor.forget(new Set([...gw.state.connections.keys()].map((id) => `provider:${id}`)));
       gw.budgets.retain(new Set([...gw.state.keysByHash.values()].map((k) => k.id)));
     },
     setupToken: () => setupToken,

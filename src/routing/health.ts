@@ -88,6 +88,8 @@ export interface HealthRegistry {
   ): void;
   /** The request ended without a verdict on the upstream (client left): releases a probe and the in-flight count. */
   end(connectionId: string): void;
+  /** A half-open probe was admitted but never sent (rate limiter refused it): the next request may probe. */
+  releaseProbe(connectionId: string): void;
   get(connectionId: string): HealthView | undefined;
   list(): HealthView[];
   /** Clears one connection's breaker, cooldown and lockouts (force unlock). */
@@ -238,6 +240,10 @@ export function createHealthRegistry(deps: { now: () => number; random: () => nu
       if (!e) return;
       e.inFlight = Math.max(0, e.inFlight - 1);
       e.probeInFlight = false;
+    },
+    releaseProbe(id) {
+      const e = entries.get(id);
+      if (e) e.probeInFlight = false;
     },
     get(id) {
       const e = entries.get(id);

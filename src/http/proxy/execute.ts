@@ -68,7 +68,7 @@ async function attemptAll(gw: Gateway, job: ProxyJob): Promise<Response> {
     try {
       release = await rt.limiter.acquire(conn.id, limitsFor(settings, conn));
     } catch (err) {
-      if (admission.probe) rt.health.end(conn.id);
+      if (admission.probe) rt.health.releaseProbe(conn.id);
       const gerr = err instanceof GatewayError ? err : new GatewayError("rate_limited", "rate limited");
       attempts.push({ candidate, status: gerr.status });
       lastFailure = { error: gerr };
