@@ -3,6 +3,7 @@ import { type AppConfig, loadConfig, USAGE } from "./config/mod.ts";
 import { ConfigError } from "./core/errors.ts";
 import { createApp } from "./http/app.ts";
 import { createGateway, dbPathOf, openStore, VERSION } from "./http/gateway.ts";
+import { startMaintenance } from "./usage/maintenance.ts";
 import {
   deleteAllSessions,
   exportSnapshot,
@@ -24,6 +25,12 @@ async function readPassword(config: AppConfig): Promise<string> {
 async function serve(config: AppConfig): Promise<void> {
   const gw = await createGateway(config);
   const checkpointer = startCheckpointer(gw.db, dbPathOf(config.dataDir));
+  // Hourly usage rollups and retention (usage rows, request bodies), in small batches off the request path.
+  const maintenance = startMaintenance(gw.db, {
+    settings: () => gw.state.settings.advanced,
+    now: gw.now,
+    onError: (what, err) => gw.logger.log("warn", `usage ${what} failed`, { error: (err as Error).message }),
+  });
   const app = createApp(gw);
   const server = Deno.serve({
     port: config.port,
@@ -52,8 +59,10 @@ async function serve(config: AppConfig): Promise<void> {
     gw.logger.log("info", "shutting down", { signal });
     // Let in-flight requests finish, at most 10 s.
     await Promise.race([server.shutdown(), new Promise((r) => setTimeout(r, 10_000))]);
+    await maintenance.stop();
     await checkpointer.stop();
     gw.usage.flush();
+    gw.requestLog.flush();
     gw.saveHealth();
     try {
       gw.db.exec("PRAGMA wal_checkpoint(TRUNCATE)");

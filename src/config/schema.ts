@@ -33,12 +33,21 @@ export const budgetSchema = z.strictObject({
   warnAt: z.number().min(0).max(1).optional(),
 });
 
+/** Per-key switches over gateway-wide AI features. */
+export const apiKeyOptionsSchema = z.strictObject({
+  /** Never read or write the response cache for this key. */
+  noCache: z.boolean().optional(),
+  /** Leave the global system prompt out of this key's requests. */
+  noSystemPrompt: z.boolean().optional(),
+});
+
 export const apiKeyEntrySchema = z.strictObject({
   name,
   key: z.string().min(16, "a gateway key needs at least 16 characters").max(256),
   scopes: z.array(z.enum(SCOPES)).min(1).default(["inference"]),
   models: z.array(z.string().min(1)).optional(),
   budget: budgetSchema.optional(),
+  options: apiKeyOptionsSchema.optional(),
 });
 
 export const connectionEntrySchema = z.strictObject({
@@ -128,9 +137,17 @@ export const resilienceSettingsSchema = z.strictObject({
   rateLimitOverrides: z.record(z.string(), rateLimitsSchema.partial()),
 });
 
+export const THINKING_MODES = ["passthrough", "off", "budget", "effort"] as const;
+export const THINKING_EFFORTS = ["minimal", "low", "medium", "high"] as const;
+
 export const aiSettingsSchema = z.strictObject({
+  /** Injected into every request's system slot (empty = none); a key may opt out (`options.noSystemPrompt`). */
   systemPrompt: z.string().max(100_000),
   systemPromptMode: z.enum(["prepend", "append"]),
+  /** passthrough: the client's own thinking settings; off; budget: `thinkingBudget` tokens; effort: `thinkingEffort`. */
+  thinkingMode: z.enum(THINKING_MODES),
+  thinkingBudget: z.number().int().min(0).max(1_000_000),
+  thinkingEffort: z.enum(THINKING_EFFORTS),
 });
 
 export const advancedSettingsSchema = z.strictObject({
@@ -146,6 +163,18 @@ export const advancedSettingsSchema = z.strictObject({
   maxBodyMb: z.number().positive().max(1024),
   idempotencyWindowMs: z.number().int().min(0).max(3_600_000),
   proxy: z.union([proxyUrl, z.literal("")]),
+  /** Exact-match response cache for deterministic (temperature 0, non-stream) requests. */
+  cacheEnabled: z.boolean(),
+  /** How long a cached response stays fresh. */
+  cacheTtlMs: z.number().int().min(1000).max(7 * 86_400_000),
+  /** Usage rows older than this many days are deleted in the background (hourly rollups stay longer). */
+  usageMaxAgeDays: z.number().int().min(1).max(3650),
+  /** At most this many usage rows are kept (the oldest go first). */
+  usageMaxRows: z.number().int().min(1000).max(1_000_000_000),
+  /** Logged request/response bodies (ENABLE_REQUEST_LOGS) older than this many days are deleted. */
+  bodiesMaxAgeDays: z.number().int().min(1).max(3650),
+  /** At most this many logged bodies are kept. */
+  bodiesMaxRows: z.number().int().min(100).max(100_000_000),
 });
 
 export const settingsSchema = z.strictObject({
@@ -207,8 +236,25 @@ export const DEFAULT_SETTINGS: Settings = {
     rateLimits: { rpm: 0, minGapMs: 0, maxConcurrent: 0, queueSize: 100, queueTimeoutMs: 30_000 },
     rateLimitOverrides: {},
   },
-  ai: { systemPrompt: "", systemPromptMode: "prepend" },
-  advanced: { timezone: "UTC", maxBodyMb: 20, idempotencyWindowMs: 5000, proxy: "" },
+  ai: {
+    systemPrompt: "",
+    systemPromptMode: "prepend",
+    thinkingMode: "passthrough",
+    thinkingBudget: 8192,
+    thinkingEffort: "medium",
+  },
+  advanced: {
+    timezone: "UTC",
+    maxBodyMb: 20,
+    idempotencyWindowMs: 5000,
+    proxy: "",
+    cacheEnabled: true,
+    cacheTtlMs: 3_600_000,
+    usageMaxAgeDays: 90,
+    usageMaxRows: 5_000_000,
+    bodiesMaxAgeDays: 7,
+    bodiesMaxRows: 50_000,
+  },
 };
 
 /** A partial resilience section: its fixed-shape objects (profiles, each profile, rateLimits) may be partial too. */

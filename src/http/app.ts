@@ -13,7 +13,11 @@ import { modelRoutes } from "./routes/api_models.ts";
 import { routingDataRoutes } from "./routes/api_routing.ts";
 import { settingsRoutes } from "./routes/api_settings.ts";
 import { usageRoutes } from "./routes/api_usage.ts";
+import { logRoutes } from "./routes/api_logs.ts";
+import { metricsRoutes } from "./routes/metrics.ts";
+import { cacheRoutes } from "./routes/api_cache.ts";
 import { dashboardRoutes } from "./routes/dashboard.ts";
+import { dashboardPages } from "./routes/dashboard_pages.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { resilienceRoutes } from "./routes/api_resilience.ts";
 import { translatorRoutes } from "./routes/api_translator.ts";
@@ -95,11 +99,15 @@ export function createApp(gw: Gateway): Hono<AppEnv> {
   app.route("/", modelRoutes(gw));
   app.route("/", settingsRoutes(gw));
   app.route("/", costRoutes(gw));
+  app.route("/", cacheRoutes(gw));
   app.route("/", usageRoutes(gw));
+  app.route("/", logRoutes(gw));
+  app.route("/", metricsRoutes(gw));
   app.route("/", resilienceRoutes(gw));
   app.route("/", translatorRoutes(gw));
   app.route("/", routingDataRoutes(gw));
   app.route("/", backupRoutes(gw));
   app.route("/", dashboardRoutes(gw));
+  app.route("/", dashboardPages(gw));
   return app;
 }

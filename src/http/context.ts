@@ -3,10 +3,14 @@ import type { AppConfig } from "../config/mod.ts";
 import type { RoutingRuntime } from "../routing/runtime.ts";
 import type { BudgetTracker } from "../usage/budget.ts";
 import type { LatencyRecorder } from "../usage/histogram.ts";
+import type { Metrics } from "../usage/metrics.ts";
+import type { RequestLog } from "../usage/request_log.ts";
 import type { GatewayState } from "../routing/state.ts";
 import type { Cipher, Db, Secrets, UsageWriter } from "../store/mod.ts";
 import type { Logger } from "./logger.ts";
 import type { Deadlines } from "./proxy/upstream.ts";
+import type { IdempotencyStore } from "./proxy/idempotency.ts";
+import type { ResponseCache } from "./proxy/response_cache.ts";
 
 export interface Gateway {
   db: Db;
@@ -38,6 +42,14 @@ export interface Gateway {
   budgets: BudgetTracker;
   /** Latency (total and time to first token) per provider/model over sliding windows. */
   latency: LatencyRecorder;
+  /** Exact-match answers of deterministic requests, per API key (SEMANTIC_CACHE_MAX_SIZE entries). */
+  responseCache: ResponseCache;
+  /** Answers by (API key, Idempotency-Key) within `advanced.idempotencyWindowMs`. */
+  idempotency: IdempotencyStore;
+  /** Prometheus counters and histograms, fed from each usage row (GET /metrics). */
+  metrics: Metrics;
+  /** Body capture for ENABLE_REQUEST_LOGS (a no-op when off). */
+  requestLog: RequestLog;
   /** Saves the routing health snapshot to the store (after a failure changed it, an unlock, a reset). */
   saveHealth(): void;
 }

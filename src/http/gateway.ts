@@ -7,12 +7,15 @@ import type { HealthSnapshot } from "../routing/health.ts";
 import { buildState } from "../routing/state.ts";
 import { createBudgetTracker } from "../usage/budget.ts";
 import { createLatencyRecorder } from "../usage/histogram.ts";
+import { createMetrics } from "../usage/metrics.ts";
+import { createRequestLog } from "../usage/request_log.ts";
 import {
   createCipher,
   createUsageWriter,
   type Db,
   getPasswordHash,
   hashPassword,
+  insertBodies,
   loadSecrets,
   openDb,
   randomToken,
@@ -25,6 +28,8 @@ import {
 import type { Gateway } from "./context.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createDeadlines } from "./proxy/upstream.ts";
+import { createIdempotencyStore } from "./proxy/idempotency.ts";
+import { createResponseCache } from "./proxy/response_cache.ts";
 
 export const VERSION = "0.1.0";
 
@@ -120,7 +125,15 @@ export async function createGateway(config: AppConfig, deps: GatewayDeps = {}): 
       spentBetween: (keyId, from, to) => spentBetween(db, keyId, from, to),
     }),
     latency: createLatencyRecorder({ now }),
+    metrics: createMetrics(),
+    requestLog: createRequestLog({
+      enabled: config.enableRequestLogs,
+      write: (rows) => insertBodies(db, rows),
+      onError: (err) => logger.log("warn", "could not write request bodies", { error: (err as Error).message }),
+    }),
     deadlines: createDeadlines(),
+    responseCache: createResponseCache({ maxEntries: config.cacheMaxSize, now }),
+    idempotency: createIdempotencyStore({ now }),
     saveHealth() {
       try {
         writeResilienceState(db, routing.health.snapshot(), now());

@@ -31,3 +31,13 @@ export function deleteSession(db: Db, id: string): void {
 export function deleteAllSessions(db: Db): void {
   db.prepare("DELETE FROM sessions").run();
 }
+
+/** Ends every session but `keepId` (after a password change in the dashboard). */
+export function deleteOtherSessions(db: Db, keepId: string): number {
+  return Number(db.prepare("DELETE FROM sessions WHERE id != ?").run(keepId).changes);
+}
+
+export function sessionExpiresAt(db: Db, id: string): number | undefined {
+  const r = db.prepare("SELECT expires_at FROM sessions WHERE id = ?").get(id) as { expires_at: number } | undefined;
+  return r?.expires_at;
+}

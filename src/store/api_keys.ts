@@ -9,6 +9,14 @@ export interface Budget {
   warnAt?: number;
 }
 
+/** Per-key switches over gateway-wide AI features. */
+export interface ApiKeyOptions {
+  /** Never read or write the response cache for this key. */
+  noCache?: boolean;
+  /** Do not inject the global system prompt into this key's requests. */
+  noSystemPrompt?: boolean;
+}
+
 export interface ApiKeyRow {
   id: string;
   name: string;
@@ -17,6 +25,7 @@ export interface ApiKeyRow {
   scopes: Array<"inference" | "admin">;
   models: string[] | null;
   budget: Budget | null;
+  options: ApiKeyOptions | null;
   source: Source;
   createdAt: number;
   lastUsedAt: number | null;
@@ -30,6 +39,7 @@ interface RawKey {
   scopes: string;
   models: string | null;
   budget: string | null;
+  options: string | null;
   source: Source;
   created_at: number;
   last_used_at: number | null;
@@ -44,6 +54,7 @@ function toRow(r: RawKey): ApiKeyRow {
     scopes: JSON.parse(r.scopes),
     models: r.models ? JSON.parse(r.models) : null,
     budget: r.budget ? JSON.parse(r.budget) : null,
+    options: r.options ? JSON.parse(r.options) : null,
     source: r.source,
     createdAt: r.created_at,
     lastUsedAt: r.last_used_at,
@@ -59,13 +70,20 @@ export function getApiKey(db: Db, id: string): ApiKeyRow | undefined {
   return r ? toRow(r) : undefined;
 }
 
-export type ApiKeyInput = Omit<ApiKeyRow, "id" | "createdAt" | "lastUsedAt"> & { id?: string };
+export type ApiKeyInput = Omit<ApiKeyRow, "id" | "createdAt" | "lastUsedAt" | "options"> & {
+  id?: string;
+  options?: ApiKeyOptions | null;
+};
+
+function optionsJson(options: ApiKeyOptions | null | undefined): string | null {
+  return options && Object.keys(options).length > 0 ? JSON.stringify(options) : null;
+}
 
 export function insertApiKey(db: Db, input: ApiKeyInput, now: number): ApiKeyRow {
   const id = input.id ?? crypto.randomUUID();
   db.prepare(
-    `INSERT INTO api_keys (id, name, key_hash, key_hint, scopes, models, budget, source, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO api_keys (id, name, key_hash, key_hint, scopes, models, budget, options, source, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     id,
     input.name,
@@ -74,6 +92,7 @@ export function insertApiKey(db: Db, input: ApiKeyInput, now: number): ApiKeyRow
     JSON.stringify(input.scopes),
     input.models ? JSON.stringify(input.models) : null,
     input.budget ? JSON.stringify(input.budget) : null,
+    optionsJson(input.options),
     input.source,
     now,
   );
@@ -82,8 +101,8 @@ export function insertApiKey(db: Db, input: ApiKeyInput, now: number): ApiKeyRow
 
 export function updateApiKey(db: Db, id: string, input: ApiKeyInput): void {
   db.prepare(
-    `UPDATE api_keys SET name = ?, key_hash = ?, key_hint = ?, scopes = ?, models = ?, budget = ?, source = ?
-     WHERE id = ?`,
+    `UPDATE api_keys SET name = ?, key_hash = ?, key_hint = ?, scopes = ?, models = ?, budget = ?, options = ?,
+     source = ? WHERE id = ?`,
   ).run(
     input.name,
     input.keyHash,
@@ -91,6 +110,7 @@ export function updateApiKey(db: Db, id: string, input: ApiKeyInput): void {
     JSON.stringify(input.scopes),
     input.models ? JSON.stringify(input.models) : null,
     input.budget ? JSON.stringify(input.budget) : null,
+    optionsJson(input.options),
     input.source,
     id,
   );

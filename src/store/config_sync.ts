@@ -97,15 +97,16 @@ export async function syncConfigFile(
         JSON.stringify(k.scopes),
         k.models ? JSON.stringify(k.models) : null,
         k.budget ? JSON.stringify(k.budget) : null,
+        k.options && Object.keys(k.options).length > 0 ? JSON.stringify(k.options) : null,
       ];
       if (prior) {
         db.prepare(
-          "UPDATE api_keys SET name = ?, key_hash = ?, key_hint = ?, scopes = ?, models = ?, budget = ?, source = 'file' WHERE id = ?",
+          "UPDATE api_keys SET name = ?, key_hash = ?, key_hint = ?, scopes = ?, models = ?, budget = ?, options = ?, source = 'file' WHERE id = ?",
         ).run(...values, prior.id);
       } else {
         db.prepare(
-          `INSERT INTO api_keys (id, name, key_hash, key_hint, scopes, models, budget, source, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, 'file', ?)`,
+          `INSERT INTO api_keys (id, name, key_hash, key_hint, scopes, models, budget, options, source, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'file', ?)`,
         ).run(crypto.randomUUID(), ...values, now);
       }
     }

@@ -153,4 +153,40 @@ CREATE TABLE request_bodies (
 CREATE INDEX request_bodies_ts ON request_bodies (ts);
 `,
   },
+  {
+    version: 4,
+    name: "cache_and_key_options",
+    sql: `
+-- Per-key switches (JSON: {"noCache": true, "noSystemPrompt": true}); NULL = none.
+ALTER TABLE api_keys ADD COLUMN options TEXT;
+-- 1 for a response-cache hit or an idempotent replay (no upstream call, cost 0, no budget spend).
+ALTER TABLE usage ADD COLUMN cached INTEGER NOT NULL DEFAULT 0;
+-- Input tokens the upstream wrote to its prompt cache (Anthropic cache_creation_input_tokens and the like).
+ALTER TABLE usage ADD COLUMN tokens_cache_write INTEGER NOT NULL DEFAULT 0;
+`,
+  },
+  {
+    version: 5,
+    name: "usage_rollups",
+    sql: `
+-- Hourly aggregates of usage, one row per (dimension, hour, value), kept by a background job from the
+-- append-only rows (never on the request path). dim is provider, model, key, connection or total (value '').
+CREATE TABLE usage_rollup (
+  dim TEXT NOT NULL,
+  hour INTEGER NOT NULL,
+  value TEXT NOT NULL,
+  requests INTEGER NOT NULL,
+  tokens_in INTEGER NOT NULL,
+  tokens_out INTEGER NOT NULL,
+  cost REAL NOT NULL,
+  PRIMARY KEY (dim, hour, value)
+) WITHOUT ROWID;
+-- The highest usage id already in usage_rollup: rows above it are the tail that queries add from usage itself.
+CREATE TABLE usage_rollup_state (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  last_id INTEGER NOT NULL
+);
+INSERT INTO usage_rollup_state (id, last_id) VALUES (1, 0);
+`,
+  },
 ];

@@ -24,6 +24,10 @@ export interface UsageRecord {
   /** `x-switchyard-route` form: `openai:work/gpt-4.1=429, anthropic:personal/claude=200`. */
   attempts: string;
   errorCode: string | null;
+  /** A response-cache hit or an idempotent replay: no upstream call, cost 0 (default false). */
+  cached?: boolean;
+  /** Input tokens written to the upstream's prompt cache (default 0). */
+  tokensCacheWrite?: number;
 }
 
 export interface UsageWriter {
@@ -44,7 +48,7 @@ export function createUsageWriter(db: Db, options: { inFlight?: () => number } =
   const stmt = db.prepare(
     `INSERT INTO usage (ts, request_id, key_id, surface, requested_model, provider, connection_id, model, status,
       stream, tokens_in, tokens_out, tokens_cached, tokens_reasoning, estimated, latency_ms, ttft_ms, cost, attempts,
-      error_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      error_code, cached, tokens_cache_write) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insert = (r: UsageRecord): void => {
     stmt.run(
@@ -68,6 +72,8 @@ export function createUsageWriter(db: Db, options: { inFlight?: () => number } =
       r.cost,
       r.attempts,
       r.errorCode,
+      r.cached ? 1 : 0,
+      r.tokensCacheWrite ?? 0,
     );
   };
   let pending: UsageRecord[] = [];
@@ -119,47 +125,6 @@ export function createUsageWriter(db: Db, options: { inFlight?: () => number } =
   };
 }
 
-export const USAGE_GROUPS = ["provider", "model", "key", "connection", "day", "hour"] as const;
-export type UsageGroup = typeof USAGE_GROUPS[number];
-
-const GROUP_SQL: Record<UsageGroup, string> = {
-  provider: "COALESCE(provider, '')",
-  model: "COALESCE(provider || '/' || model, requested_model)",
-  key: "COALESCE(key_id, '')",
-  connection: "COALESCE(connection_id, '')",
-  day: "strftime('%Y-%m-%d', ts / 1000, 'unixepoch')",
-  hour: "strftime('%Y-%m-%dT%H:00:00Z', ts / 1000, 'unixepoch')",
-};
-
-export interface UsageSummary {
-  totalRequests: number;
-  totalTokens: { input: number; output: number };
-  totalCost: number;
-  rows: Array<{ group: string; requests: number; tokens: { input: number; output: number }; cost: number }>;
-}
-
-/** Totals over [from, to) (ms), optionally grouped. Uses the `ts` index for the range. */
-export function summarizeUsage(db: Db, from: number, to: number, groupBy?: UsageGroup): UsageSummary {
-  const total = db.prepare(
-    `SELECT COUNT(*) AS n, COALESCE(SUM(tokens_in), 0) AS i, COALESCE(SUM(tokens_out), 0) AS o,
-      COALESCE(SUM(cost), 0) AS c FROM usage WHERE ts >= ? AND ts < ?`,
-  ).get(from, to) as { n: number; i: number; o: number; c: number };
-  const rows: UsageSummary["rows"] = [];
-  if (groupBy) {
-    const raw = db.prepare(
-      `SELECT ${GROUP_SQL[groupBy]} AS g, COUNT(*) AS n, SUM(tokens_in) AS i, SUM(tokens_out) AS o, SUM(cost) AS c
-       FROM usage WHERE ts >= ? AND ts < ? GROUP BY g ORDER BY n DESC, g`,
-    ).all(from, to) as unknown as Array<{ g: string; n: number; i: number; o: number; c: number }>;
-    for (const r of raw) rows.push({ group: r.g, requests: r.n, tokens: { input: r.i, output: r.o }, cost: r.c });
-  }
-  return {
-    totalRequests: total.n,
-    totalTokens: { input: total.i, output: total.o },
-    totalCost: total.c,
-    rows,
-  };
-}
-
 export interface UsageRowView extends UsageRecord {
   id: number;
 }
@@ -191,5 +156,7 @@ export function recentUsage(db: Db, limit: number): UsageRowView[] {
     cost: r.cost as number,
     attempts: r.attempts as string,
     errorCode: r.error_code as string | null,
+    cached: r.cached === 1,
+    tokensCacheWrite: (r.tokens_cache_write as number | undefined) ?? 0,
   }));
 }

@@ -14,6 +14,10 @@ import { costOf, priceOf } from "./cost.ts";
 import { type Attempt, NO_USAGE, type ProxyJob, routeHeader, usageRow } from "./job.ts";
 import { clientWantsUsage } from "./prepare.ts";
 import { translateStream } from "./stream.ts";
+import { estimateRequestTokens } from "./estimate.ts";
+import { canonicalOf } from "./prepare.ts";
+import { estimateResponseTokens, estimateStreamTokens } from "../../usage/estimate.ts";
+import { type StreamTap, tapStream } from "../../usage/stream_tap.ts";
 
 export function scrubSecrets(text: string, secret: string | undefined): string {
   let out = secret ? text.split(secret).join("[redacted]") : text;
@@ -54,6 +58,7 @@ export async function failWith(
       ttftMs: null,
       errorCode: error.code,
     }),
+    { job, candidate, body: gw.requestLog.enabled ? JSON.stringify(errorBody(job.surface, error)) : undefined },
   );
   const headers: Record<string, string> = { ...baseHeaders(job, attempts, []), "content-type": "application/json" };
   if (error.retryAfter !== undefined) headers["retry-after"] = String(Math.ceil(error.retryAfter));
@@ -107,6 +112,7 @@ export async function jsonAnswer(gw: Gateway, job: ProxyJob, a: Answer): Promise
       ttftMs: now - job.startedAt,
       errorCode: null,
     }),
+    { job, candidate: a.candidate, body },
   );
   const headers = {
     ...a.headers,
@@ -125,7 +131,9 @@ export function streamAnswer(
   a: Answer & { abort: (reason?: unknown) => void; release: Release },
 ): Response {
   const provider = a.candidate.connection.provider;
-  const body = translateStream(a.response.body!, {
+  // The upstream bytes, kept for a usage estimate (upstreams that report none) and the request log.
+  const tap = tapStream(a.response.body!);
+  const body = translateStream(tap.stream, {
     surface: job.surface,
     upstreamFormat: provider.format,
     passthrough: a.passthrough,
@@ -154,6 +162,7 @@ export function streamAnswer(
             ttftMs: outcome.ttftMs,
             errorCode: outcome.errorCode,
           }),
+          { job, candidate: a.candidate, tap },
         );
       } catch (err) {
         gw.logger.log("error", "usage write failed", { requestId: job.requestId, error: (err as Error).message });
@@ -166,11 +175,26 @@ export function streamAnswer(
   });
 }
 
+/** What recordUsage may need beyond the row: the request, and the answer for an estimate and the request log. */
+export interface UsageDetail {
+  job: ProxyJob;
+  candidate?: Candidate;
+  /** The body sent to the client (JSON answers and errors). */
+  body?: string;
+  /** The upstream stream's bytes (streams). */
+  tap?: StreamTap;
+}
+
 /**
  * Commits the usage row (before the caller sends its last byte), then updates what is derived from it: the
- * key's budget spend and the latency histograms (total, and time to first token for answered requests).
+ * key's budget spend, the latency histograms (total, and time to first token for answered requests), the
+ * metrics, and (with ENABLE_REQUEST_LOGS) the body capture, which is written later, off the response path.
+ * An answer whose upstream reported no usage at all gets a local estimate, marked `estimated`.
  */
-async function recordUsage(gw: Gateway, row: UsageRecord): Promise<void> {
+export async function recordUsage(gw: Gateway, row: UsageRecord, detail?: UsageDetail): Promise<void> {
+  if (detail && row.status < 400 && !row.cached && row.tokensIn === 0 && row.tokensOut === 0) {
+    row = estimatedRow(gw, row, detail);
+  }
   await gw.usage.record(row);
   if (row.keyId) gw.budgets.add(row.keyId, row.cost, row.ts);
   if (row.provider && row.model && row.status < 400) {
@@ -178,4 +202,38 @@ async function recordUsage(gw: Gateway, row: UsageRecord): Promise<void> {
     gw.latency.record(`total:${series}`, row.latencyMs);
     if (row.ttftMs !== null) gw.latency.record(`ttft:${series}`, row.ttftMs);
   }
+  gw.metrics.observe(row);
+  if (detail && gw.requestLog.enabled) {
+    const { body, tap } = detail;
+    gw.requestLog.capture({
+      requestId: row.requestId,
+      ts: row.ts,
+      request: detail.job.body,
+      response: () => body ?? tap?.text(),
+    });
+  }
+}
+
+/** The row with tokens counted locally (about 4 characters a token) and their cost; unchanged if nothing counts. */
+function estimatedRow(gw: Gateway, row: UsageRecord, d: UsageDetail): UsageRecord {
+  let input = 0;
+  let output = 0;
+  try {
+    input = estimateRequestTokens(canonicalOf(d.job));
+  } catch { /* a body the surface codec cannot decode: no estimate */ }
+  try {
+    if (d.body !== undefined) {
+      output = estimateResponseTokens(codecFor(d.job.surface).decodeResponse(JSON.parse(d.body)));
+    } else if (d.tap && d.candidate) {
+      const text = d.tap.text();
+      output = estimateStreamTokens(text, codecFor(d.candidate.connection.provider.format), {
+        keptBytes: new TextEncoder().encode(text).length,
+        totalBytes: d.tap.totalBytes(),
+      });
+    }
+  } catch { /* an answer that cannot be decoded again: input only */ }
+  if (input === 0 && output === 0) return row;
+  const usage = { inputTokens: input, outputTokens: output };
+  const cost = d.candidate ? costOf(priceOf(gw.state, d.candidate.target), usage) : 0;
+  return { ...row, tokensIn: input, tokensOut: output, estimated: true, cost };
 }

@@ -74,6 +74,8 @@ async function attemptAll(gw: Gateway, job: ProxyJob): Promise<Response> {
       lastFailure = { error: gerr };
       continue;
     }
+    // A progress stream tells its client about each attempt (the first, then each retry or fallback).
+    job.progress?.(`attempt ${attempts.length + 1}: ${conn.provider.id}/${candidate.target.model}`);
     const outcome = await attemptOne(gw, job, candidate, attempts, release);
     if (outcome.response) return outcome.response;
     lastFailure = { error: outcome.error };

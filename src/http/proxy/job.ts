@@ -1,5 +1,6 @@
 /** @module What one proxied request carries through the attempt loop, and its trace of attempts. */
 import type { ChatRequest, Usage, WireFormat } from "../../core/canonical.ts";
+import type { ThinkingOverride } from "../../core/request_overrides.ts";
 import type { Candidate } from "../../routing/resolve.ts";
 import type { ApiKeyRow, UsageRecord } from "../../store/mod.ts";
 
@@ -21,6 +22,10 @@ export interface ProxyJob {
   /** Aborted when the client goes away (streams only; non-stream calls are bounded by the timeout). */
   signal: AbortSignal | undefined;
   startedAt: number;
+  /** The thinking override of the AI settings (the raw body has it already; translation re-applies it exactly). */
+  thinking?: ThinkingOverride;
+  /** Set while a progress stream waits for the first upstream byte: told about each attempt (retry, fallback). */
+  progress?: (note: string) => void;
 }
 
 export interface Attempt {
@@ -67,6 +72,7 @@ export function usageRow(
     tokensOut: options.usage.outputTokens,
     tokensCached: options.usage.cachedInputTokens ?? 0,
     tokensReasoning: options.usage.reasoningTokens ?? 0,
+    tokensCacheWrite: options.usage.cacheWriteTokens ?? 0,
     estimated: options.estimated,
     latencyMs: Math.max(0, options.now - job.startedAt),
     ttftMs: options.ttftMs,

@@ -1,5 +1,6 @@
 /** @module Builds the upstream request for one candidate: same-format pass-through, or translation via codecs. */
 import type { ChatRequest } from "../../core/canonical.ts";
+import { overrideReasoning } from "../../core/request_overrides.ts";
 import type { Candidate } from "../../routing/resolve.ts";
 import { codecFor } from "../../translate/mod.ts";
 import type { ProxyJob } from "./job.ts";
@@ -23,6 +24,8 @@ export function canonicalOf(job: ProxyJob): ChatRequest {
     const req = codecFor(job.surface).decodeRequest(job.body);
     req.model = job.requestedModel;
     req.stream = job.stream;
+    // The raw body carries the override in the client's terms; a budget is kept exact for the target's terms.
+    if (job.thinking) req.reasoning = overrideReasoning(req.reasoning, job.thinking);
     job.canonical = req;
   }
   return job.canonical;

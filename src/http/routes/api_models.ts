@@ -1,17 +1,11 @@
 /** @module /api/models (every known model with `active`), /api/provider-models (custom models), /api/models/catalog. */
 import { Hono } from "hono";
-import { z } from "zod";
 import { GatewayError } from "../../core/errors.ts";
-import { deleteProviderModel, listProviderModels, upsertProviderModel } from "../../store/mod.ts";
+import { listProviderModels } from "../../store/mod.ts";
 import type { AppEnv, Gateway } from "../context.ts";
-import { readJsonObject, validate } from "./ingress.ts";
+import { addCustomModelOp, deleteCustomModelOp, providerIdOf } from "../manage/models.ts";
+import { readJsonObject } from "./ingress.ts";
 import { listAllModels } from "./model_list.ts";
-
-const customModelSchema = z.strictObject({
-  provider: z.string().min(1),
-  modelId: z.string().min(1).max(256),
-  modelName: z.string().max(256).optional(),
-});
 
 export function modelRoutes(gw: Gateway): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -39,15 +33,9 @@ export function modelRoutes(gw: Gateway): Hono<AppEnv> {
     return c.json({ data });
   });
 
-  function providerId(name: string): string {
-    const spec = gw.state.registry.get(name);
-    if (!spec) throw new GatewayError("invalid_request", `unknown provider "${name}"`, { param: "provider" });
-    return spec.id;
-  }
-
   app.get("/api/provider-models", (c) => {
     const provider = c.req.query("provider");
-    const rows = listProviderModels(gw.db, provider ? providerId(provider) : undefined);
+    const rows = listProviderModels(gw.db, provider ? providerIdOf(gw, provider) : undefined);
     return c.json({
       data: rows.map((r) => ({
         id: `${r.provider}/${r.modelId}`,
@@ -60,16 +48,8 @@ export function modelRoutes(gw: Gateway): Hono<AppEnv> {
   });
 
   app.post("/api/provider-models", async (c) => {
-    const input = validate(customModelSchema, await readJsonObject(c));
-    const provider = providerId(input.provider);
-    upsertProviderModel(gw.db, { provider, modelId: input.modelId, modelName: input.modelName ?? null }, gw.now());
-    await gw.reload();
-    return c.json({
-      id: `${provider}/${input.modelId}`,
-      provider,
-      modelId: input.modelId,
-      modelName: input.modelName ?? null,
-    }, 201);
+    const added = await addCustomModelOp(gw, await readJsonObject(c));
+    return c.json({ id: `${added.provider}/${added.modelId}`, ...added }, 201);
   });
 
   app.delete("/api/provider-models", async (c) => {
@@ -80,12 +60,7 @@ export function modelRoutes(gw: Gateway): Hono<AppEnv> {
         param: provider ? "model" : "provider",
       });
     }
-    const id = providerId(provider);
-    if (!deleteProviderModel(gw.db, id, model)) {
-      throw new GatewayError("not_found", `no custom model ${model} for ${id}`);
-    }
-    await gw.reload();
-    return c.json({ id: `${id}/${model}`, deleted: true });
+    return c.json({ id: await deleteCustomModelOp(gw, provider, model), deleted: true });
   });
 
   return app;

@@ -5,6 +5,7 @@ import { GatewayError } from "../../core/errors.ts";
 import { limitsFor, profileKind } from "../../routing/runtime.ts";
 import type { RuntimeConnection } from "../../routing/state.ts";
 import { isWritable } from "../../store/mod.ts";
+import { LATENCY_WINDOWS, latencyReport } from "../../usage/latency_report.ts";
 import type { AppEnv, Gateway } from "../context.ts";
 import { readJsonObject, validate } from "./ingress.ts";
 
@@ -67,6 +68,8 @@ export function resilienceRoutes(gw: Gateway): Hono<AppEnv> {
       inFlight: gw.inFlight,
       connections: list,
       data: list,
+      // p50/p95/p99 in ms of total latency and time to first token per provider/model, over sliding windows.
+      latency: { windowsMinutes: LATENCY_WINDOWS, models: latencyReport(gw.latency) },
     });
   });
 

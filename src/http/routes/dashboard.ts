@@ -1,22 +1,19 @@
-/** @module Dashboard pages and their auth: first-run setup (loopback only), login, logout, overview, /static. */
+/** @module Dashboard auth and assets: first-run setup (loopback only), login, logout, /static. Pages: dashboard_*.ts. */
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { assetDir } from "../../assets.ts";
 import { GatewayError } from "../../core/errors.ts";
-import { createRenderer, overviewModel } from "../../dashboard/mod.ts";
+import { createRenderer } from "../../dashboard/mod.ts";
 import {
   createSession,
   deleteSession,
   getPasswordHash,
   hashPassword,
-  listApiKeys,
   randomToken,
-  recentUsage,
   safeEqual,
   setPasswordHash,
   sign,
-  summarizeUsage,
   verifyPassword,
 } from "../../store/mod.ts";
 import { checkCsrf, clientAddress, currentSession, isLocalClient, SESSION_COOKIE } from "../auth.ts";
@@ -139,47 +136,6 @@ export function dashboardRoutes(gw: Gateway): Hono<AppEnv> {
     }
     deleteCookie(c, SESSION_COOKIE, { path: "/" });
     return c.redirect("/login", 303);
-  });
-
-  app.get("/", (c) => {
-    const session = currentSession(gw, c);
-    if (!session) return c.redirect("/login", 303);
-    const now = gw.now();
-    const dayStart = new Date(now);
-    dayStart.setUTCHours(0, 0, 0, 0);
-    const today = summarizeUsage(gw.db, dayStart.getTime(), now + 1);
-    const errors =
-      (gw.db.prepare("SELECT COUNT(*) AS n FROM usage WHERE ts >= ? AND status >= 400").get(dayStart.getTime()) as {
-        n: number;
-      }).n;
-    const model = overviewModel({
-      now,
-      version: gw.version,
-      startedAt: gw.startedAt,
-      providers: [...gw.state.connections.entries()].map(([id, list]) => ({
-        id,
-        name: gw.state.registry.get(id)?.name ?? id,
-        connections: list.length,
-      })),
-      keys: listApiKeys(gw.db).length,
-      today: {
-        requests: today.totalRequests,
-        input: today.totalTokens.input,
-        output: today.totalTokens.output,
-        cost: today.totalCost,
-        errors,
-      },
-      recent: recentUsage(gw.db, 20).map((r) => ({
-        ts: r.ts,
-        model: r.requestedModel,
-        route: r.attempts,
-        status: r.status,
-        latencyMs: r.latencyMs,
-        tokensIn: r.tokensIn,
-        tokensOut: r.tokensOut,
-      })),
-    });
-    return html(c, render.page("overview", { ...model, csrf: session.csrf }));
   });
 
   const staticDir = assetDir("static");

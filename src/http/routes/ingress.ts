@@ -10,6 +10,10 @@ import type { AppEnv, Gateway } from "../context.ts";
 import { executeProxy } from "../proxy/execute.ts";
 import type { ProxyJob } from "../proxy/job.ts";
 import { canonicalOf } from "../proxy/prepare.ts";
+import { applyAiSettings } from "../proxy/ai_settings.ts";
+import { progressResponse, wantsProgress } from "../proxy/progress.ts";
+import { isDeterministic } from "../proxy/response_cache.ts";
+import { idempotencyScope, withIdempotency, withResponseCache } from "../proxy/reuse.ts";
 
 /** Parses the request body as a JSON object; a malformed body is a 400 in the surface's shape. */
 export async function readJsonObject(c: Context<AppEnv>): Promise<Record<string, unknown>> {
@@ -90,12 +94,15 @@ export async function runProxy(gw: Gateway, c: Context<AppEnv>, options: RunOpti
   }
   // Only the Anthropic surface passes its query (`?beta=true`) upstream; other surfaces skip the URL parse.
   const query = options.surface === "anthropic" ? new URL(c.req.url).search.slice(1) : "";
+  // The client's own temperature decides cacheability, before the AI settings edit the body (thinking may drop it).
+  const deterministic = !options.stream && isDeterministic(options.surface, options.body);
+  const edited = applyAiSettings(gw.state.settings.ai, { surface: options.surface, body: options.body, key });
   const job: ProxyJob = {
     surface: options.surface,
     requestId: c.get("requestId"),
     requestedModel: options.model,
     stream: options.stream,
-    body: options.body,
+    body: edited.body,
     key,
     candidates,
     clientHeaders: c.req.raw.headers,
@@ -104,7 +111,18 @@ export async function runProxy(gw: Gateway, c: Context<AppEnv>, options: RunOpti
     signal: options.stream ? c.req.raw.signal : undefined,
     startedAt: gw.now(),
   };
+  if (edited.thinking) job.thinking = edited.thinking;
   // Refuse bad input before any upstream call when some candidate needs translation.
   if (candidates.some((cand) => cand.connection.provider.format !== options.surface)) canonicalOf(job);
-  return await executeProxy(gw, job);
+  const progress = options.stream && wantsProgress(job.clientHeaders);
+  const scope = idempotencyScope(gw, job);
+  // The default path: no progress stream, nothing cacheable, no idempotency key.
+  if (!progress && !deterministic && scope === undefined) return await executeProxy(gw, job);
+  const run = progress
+    ? () => Promise.resolve(progressResponse(gw, job, () => executeProxy(gw, job)))
+    : () => executeProxy(gw, job);
+  const answer = deterministic
+    ? () => withResponseCache(gw, job, { target: `${targets[0].provider.id}/${targets[0].model}` }, run)
+    : run;
+  return scope === undefined ? await answer() : await withIdempotency(gw, job, scope, answer);
 }

@@ -1,0 +1,126 @@
+import assert from "node:assert/strict";
+import { openDb } from "./db.ts";
+import { excessRows, pruneBodies, pruneRollups, pruneUsage } from "./retention.ts";
+import { insertBodies } from "./usage_logs.ts";
+import { rollupUsage, rollupWatermark, summarizeUsage, USAGE_GROUPS, type UsageSummary } from "./usage_rollup.ts";
+import { insertSyntheticUsage } from "./usage_synthetic.ts";
+import type { Db } from "./db.ts";
+
+const HOUR = 3_600_000;
+const T0 = Date.UTC(2026, 0, 10, 0, 0, 0);
+
+function withDb(fn: (db: Db) => void): void {
+  const dir = Deno.makeTempDirSync({ prefix: "sy-rollup-" });
+  const db = openDb(`${dir}/s.sqlite`);
+  try {
+    fn(db);
+  } finally {
+    db.close();
+    Deno.removeSync(dir, { recursive: true });
+  }
+}
+
+/** The answer computed straight from raw rows, for comparison. */
+function rawSummary(db: Db, from: number, to: number, group?: string): UsageSummary {
+  const expr: Record<string, string> = {
+    provider: "COALESCE(provider, '')",
+    model: "COALESCE(provider || '/' || model, requested_model)",
+    key: "COALESCE(key_id, '')",
+    connection: "COALESCE(connection_id, '')",
+    day: "strftime('%Y-%m-%d', ts / 1000, 'unixepoch')",
+    hour: "strftime('%Y-%m-%dT%H:00:00Z', ts / 1000, 'unixepoch')",
+  };
+  const rows = db.prepare(
+    `SELECT ${group ? expr[group] : "''"} AS g, COUNT(*) AS n, SUM(tokens_in) AS i, SUM(tokens_out) AS o,
+       SUM(cost) AS c FROM usage WHERE ts >= ? AND ts < ? GROUP BY g ORDER BY n DESC, g`,
+  ).all(from, to) as unknown as Array<{ g: string; n: number; i: number; o: number; c: number }>;
+  const sum = (k: "n" | "i" | "o" | "c") => rows.reduce((a, r) => a + r[k], 0);
+  return {
+    totalRequests: sum("n"),
+    totalTokens: { input: sum("i"), output: sum("o") },
+    totalCost: sum("c"),
+    rows: group ? rows.map((r) => ({ group: r.g, requests: r.n, tokens: { input: r.i, output: r.o }, cost: r.c })) : [],
+  };
+}
+
+function assertSame(actual: UsageSummary, expected: UsageSummary): void {
+  const round = (s: UsageSummary) => ({
+    ...s,
+    totalCost: +s.totalCost.toFixed(6),
+    rows: s.rows.map((r) => ({ ...r, cost: +r.cost.toFixed(6) })),
+  });
+  assert.deepEqual(round(actual), round(expected));
+}
+
+Deno.test("summarizeUsage() over rollups + tail + partial hours equals the raw aggregate", () => {
+  withDb((db) => {
+    insertSyntheticUsage(db, { rows: 6000, from: T0, to: T0 + 72 * HOUR, seed: 7 });
+    // Fold only part of the rows: the rest is the tail the query adds from raw rows.
+    rollupUsage(db, { maxRows: 2500 });
+    rollupUsage(db, { maxRows: 1000 });
+    assert.equal(rollupWatermark(db), 3500);
+    const ranges: Array<[number, number]> = [
+      [T0, T0 + 72 * HOUR],
+      [T0 + 17 * 60_000, T0 + 50 * HOUR + 123_456],
+      [T0 + 5 * HOUR + 1, T0 + 5 * HOUR + 40 * 60_000],
+      [T0 + 30 * HOUR + 59 * 60_000, T0 + 32 * HOUR + 60_000],
+      [T0 - 10 * HOUR, T0 + 1],
+    ];
+    for (const [from, to] of ranges) {
+      assertSame(summarizeUsage(db, from, to), rawSummary(db, from, to));
+      for (const g of USAGE_GROUPS) assertSame(summarizeUsage(db, from, to, g), rawSummary(db, from, to, g));
+    }
+    while (rollupUsage(db) > 0);
+    assert.equal(rollupWatermark(db), 6000);
+    assertSame(
+      summarizeUsage(db, T0 + 1000, T0 + 70 * HOUR, "model"),
+      rawSummary(db, T0 + 1000, T0 + 70 * HOUR, "model"),
+    );
+  });
+});
+
+Deno.test("pruneUsage() deletes only rolled-up rows, never the newest, by cap then by age", () => {
+  withDb((db) => {
+    insertSyntheticUsage(db, { rows: 1000, from: T0, to: T0 + 10 * HOUR, seed: 3 });
+    // Nothing is rolled up yet: nothing may go.
+    assert.equal(pruneUsage(db, { before: T0 + 100 * HOUR, overCap: 0, batch: 100 }), 0);
+    rollupUsage(db, { maxRows: 600 });
+    assert.equal(excessRows(db, "usage", 900), 100);
+    assert.equal(pruneUsage(db, { before: 0, overCap: 100, batch: 500 }), 100);
+    const min = (db.prepare("SELECT MIN(id) AS id FROM usage").get() as { id: number }).id;
+    assert.equal(min, 101);
+    // By age: everything before the end, but only up to the watermark (600).
+    let n = 0;
+    for (let k; (k = pruneUsage(db, { before: T0 + 100 * HOUR, overCap: 0, batch: 200 })) > 0;) n += k;
+    assert.equal(n, 500);
+    while (rollupUsage(db) > 0);
+    while (pruneUsage(db, { before: T0 + 100 * HOUR, overCap: 0, batch: 200 }) > 0);
+    const left = db.prepare("SELECT id FROM usage").all() as unknown as Array<{ id: number }>;
+    assert.deepEqual(left.map((r) => r.id), [1000]);
+    // The rollups still answer for the deleted rows.
+    assert.equal(summarizeUsage(db, T0, T0 + 10 * HOUR).totalRequests, 1000);
+    assert.equal(pruneRollups(db, { before: T0 + 5 * HOUR, batch: 1000 }) > 0, true);
+  });
+});
+
+Deno.test("pruneBodies() deletes the oldest bodies over the cap, then by age", () => {
+  withDb((db) => {
+    insertBodies(
+      db,
+      Array.from({ length: 30 }, (_, i) => ({
+        requestId: `r${i}`,
+        ts: T0 + i * 1000,
+        request: "{}",
+        response: null,
+        truncated: false,
+      })),
+    );
+    assert.equal(pruneBodies(db, { before: 0, overCap: excessRows(db, "request_bodies", 20), batch: 100 }), 10);
+    assert.equal(pruneBodies(db, { before: T0 + 15_000, overCap: 0, batch: 100 }), 5);
+    const ids = db.prepare("SELECT request_id AS r FROM request_bodies ORDER BY ts").all() as unknown as Array<
+      { r: string }
+    >;
+    assert.equal(ids[0].r, "r15");
+    assert.equal(ids.length, 15);
+  });
+});

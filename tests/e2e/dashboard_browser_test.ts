@@ -1,0 +1,211 @@
+/// <reference lib="dom" />
+/**
+ * @module The dashboard in a real browser: Debian's Chromium, headless, driven by puppeteer-core against the real
+ * gateway subprocess and a fake OpenAI upstream. Logs in, adds a connection and tests it, builds a combo and
+ * previews its route, creates a key, trips a breaker and force-unlocks it, changes nothing it does not check.
+ * Saves a full-page screenshot of every page (1280 px and 375 px) under tests/artifacts/screenshots/.
+ * Skips, saying why, only when /usr/bin/chromium is absent (CI installs it).
+ */
+import assert from "node:assert/strict";
+import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import { startFakeOpenAI } from "../helpers/fake_openai.ts";
+import { makeRoot, removeRoot, REPO_ROOT, startGateway } from "../helpers/server.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const SHOTS = `${REPO_ROOT}/tests/artifacts/screenshots`;
+const PASSWORD = "browser-test-password";
+const PROVIDER_KEY = "sk-browser-provider-key-5f4e3d2c1b0a";
+
+const hasChromium = (() => {
+  try {
+    return Deno.statSync(CHROMIUM).isFile;
+  } catch {
+    return false;
+  }
+})();
+if (!hasChromium) console.warn(`dashboard browser test skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
+
+/** Full-page screenshots at desktop and phone widths; returns to the desktop viewport. */
+async function shoot(page: Page, name: string): Promise<void> {
+  await page.setViewport({ width: 1280, height: 800 });
+  await page.screenshot({ path: `${SHOTS}/${name}-desktop.png`, fullPage: true });
+  await page.setViewport({ width: 375, height: 740, isMobile: true, hasTouch: true });
+  await page.screenshot({ path: `${SHOTS}/${name}-375.png`, fullPage: true });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - globalThis.innerWidth);
+  assert.ok(overflow <= 1, `${name} scrolls sideways at 375 px (by ${overflow} px)`);
+  await page.setViewport({ width: 1280, height: 800 });
+}
+
+/** Waits until the page's text contains `text` (htmx swaps are asynchronous). */
+async function waitForText(page: Page, text: string, timeout = 5000): Promise<void> {
+  await page.waitForFunction((t: string) => document.body.innerText.includes(t), { timeout }, text);
+}
+
+async function go(page: Page, url: string): Promise<void> {
+  const res = await page.goto(url, { waitUntil: "load" });
+  assert.equal(res?.status(), 200, `${url} answered ${res?.status()}`);
+}
+
+Deno.test({
+  name: "dashboard in Chromium: login, connection add + test, combo + preview, key, breaker trip + unlock",
+  ignore: !hasChromium,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    await Deno.mkdir(SHOTS, { recursive: true });
+    const fake = startFakeOpenAI();
+    const root = await makeRoot();
+    const profile = await Deno.makeTempDir({ prefix: "sy-chromium-" });
+    const gw = await startGateway({
+      root,
+      config: {
+        settings: {
+          resilience: { requestTimeoutMs: 2000, profiles: { local: { failureThreshold: 2, openMs: 600_000 } } },
+        },
+      },
+      env: { INITIAL_PASSWORD: PASSWORD, LOG_LEVEL: "warn" },
+    });
+    let browser: Browser | undefined;
+    try {
+      browser = await puppeteer.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: [
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-dev-shm-usage",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+          `--user-data-dir=${profile}`,
+        ],
+      });
+      const page = await browser.newPage();
+      page.setDefaultTimeout(8000);
+      const errors: string[] = [];
+      page.on("pageerror", (err) => errors.push(String(err)));
+      page.on("dialog", (d) => void d.accept());
+      await page.setViewport({ width: 1280, height: 800 });
+      const base = gw.url;
+
+      // 1. Login (and the redirect of / without a session).
+      await go(page, `${base}/`);
+      assert.match(page.url(), /\/login$/);
+      await shoot(page, "login");
+      await page.type("#password", "wrong-password");
+      await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+      await waitForText(page, "Wrong password");
+      await page.type("#password", PASSWORD);
+      await Promise.all([page.waitForNavigation(), page.click("main button[type=submit]")]);
+      assert.equal(new URL(page.url()).pathname, "/");
+      await waitForText(page, "Overview");
+
+      // 2. Providers: catalog, add a connection against the fake upstream, test it.
+      await go(page, `${base}/providers`);
+      await shoot(page, "providers");
+      await go(page, `${base}/providers/openai`);
+      await page.type("#name", "work");
+      await page.type("#apiKey", PROVIDER_KEY);
+      await page.type("#baseUrl", "ftp://127.0.0.1/v1");
+      await page.click("#add-h ~ form button[type=submit]");
+      await page.waitForSelector("#baseUrl-error");
+      await page.$eval("#baseUrl", (el) => (el as HTMLInputElement).value = "");
+      await page.type("#baseUrl", fake.baseUrl);
+      await page.type("#apiKey", PROVIDER_KEY);
+      await page.click("#add-h ~ form button[type=submit]");
+      await waitForText(page, `Connection "work" added.`);
+      const html = await page.content();
+      assert.ok(!html.includes(PROVIDER_KEY), "the provider key came back to the browser");
+      await page.click("table form[action$='/test'] button");
+      await page.waitForFunction(() => /OK: HTTP 200/.test(document.querySelector("[id^=test-]")?.textContent ?? ""));
+      await shoot(page, "provider-openai");
+
+      // 4. Combos: build one, reorder, preview its route through the real planner; add an alias.
+      await go(page, `${base}/combos`);
+      await page.type("#combo-name", "coding");
+      await page.type("#combo-models", "openai/gpt-4.1-mini\nopenai/gpt-4.1");
+      await page.click("#combos-h ~ form button[type=submit]");
+      await waitForText(page, `Combo "coding" created.`);
+      await page.click("button[aria-label='Move openai/gpt-4.1 up']");
+      await waitForText(page, `Combo "coding" reordered.`);
+      await page.type("#alias-pattern", "gpt-*");
+      await page.type("#alias-target", "openai/gpt-*");
+      await page.click("#aliases-h ~ form.inline-form button[type=submit]");
+      await waitForText(page, `Alias "gpt-*" → "openai/gpt-*" saved.`);
+      await page.type("#preview-model", "coding");
+      await page.click("#preview-h ~ form button[type=submit]");
+      await page.waitForSelector("#preview ol li");
+      const order = await page.$$eval("#preview ol li code", (els) => els.map((e) => e.textContent));
+      assert.deepEqual(order, ["openai/gpt-4.1", "openai/gpt-4.1-mini"]);
+      await shoot(page, "combos");
+
+      // 5. API keys: create one with a budget; the key is shown once with a copy button.
+      await go(page, `${base}/keys`);
+      await page.type("#new-name", "browser");
+      await page.type("#new-daily", "5");
+      await page.click("#create-key-h ~ form button[type=submit]");
+      await page.waitForSelector("#new-key");
+      const key = await page.$eval("#new-key", (el) => (el as HTMLInputElement).value);
+      assert.match(key, /^sy-/);
+      await shoot(page, "keys-created");
+      await go(page, `${base}/keys`);
+      assert.ok(!(await page.content()).includes(key), "the key is shown more than once");
+      await page.waitForSelector(".progress");
+
+      // Traffic: one good answer, then upstream 500s until the breaker opens.
+      const chat = (model: string) =>
+        fetch(`${base}/v1/chat/completions`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+          body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] }),
+        }).then(async (r) => (await r.body?.cancel(), r.status));
+      assert.equal(await chat("coding"), 200);
+      fake.on({ model: "gpt-4.1", behavior: { kind: "error", status: 500, message: "boom" } });
+      for (let i = 0; i < 2; i++) assert.notEqual(await chat("openai/gpt-4.1"), 200);
+
+      // 2 again, with data: overview.
+      await go(page, `${base}/`);
+      await waitForText(page, "breaker open");
+      await page.waitForSelector("svg.chart");
+      await shoot(page, "overview");
+
+      // 8. Health: the open breaker, force unlock.
+      await go(page, `${base}/health`);
+      await waitForText(page, "open");
+      await shoot(page, "health-breaker-open");
+      await page.click("button[aria-label='Force unlock openai/work']");
+      await waitForText(page, "Unlocked openai/work.");
+      await page.waitForFunction(() => !document.querySelector("button[aria-label^='Force unlock']"));
+      await shoot(page, "health");
+
+      // 1. Account: change-password form validates inline.
+      await go(page, `${base}/account`);
+      await page.type("#current", "not-the-password");
+      await page.type("#next", "new-password-1");
+      await page.type("#confirm", "new-password-1");
+      await page.click("main form button[type=submit]");
+      await page.waitForSelector("#current-error");
+      await shoot(page, "account");
+
+      // Theme toggle flips and persists.
+      await page.click("[data-theme-toggle]");
+      const theme = await page.evaluate(() => document.documentElement.dataset.theme);
+      await page.reload({ waitUntil: "load" });
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), theme);
+      await go(page, `${base}/`);
+      await shoot(page, `overview-${theme}`);
+
+      // Logout ends the session.
+      await Promise.all([page.waitForNavigation(), page.click("form[action='/logout'] button")]);
+      assert.match(page.url(), /\/login$/);
+      assert.deepEqual(errors, [], `page errors: ${errors.join("; ")}`);
+    } finally {
+      await browser?.close().catch(() => {});
+      await gw.stop();
+      await fake.close();
+      await removeRoot(root);
+      await removeRoot(profile);
+    }
+  },
+});
