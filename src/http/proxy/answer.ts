@@ -99,7 +99,7 @@ export async function jsonAnswer(gw: Gateway, job: ProxyJob, a: Answer): Promise
   }
   const cost = costOf(priceOf(gw.state, a.candidate.target), usage);
   const now = gw.now();
-  await recordUsage(
+  const recorded = await recordUsage(
     gw,
     usageRow(job, {
       attempts: a.attempts,
@@ -117,9 +117,10 @@ export async function jsonAnswer(gw: Gateway, job: ProxyJob, a: Answer): Promise
   const headers = {
     ...a.headers,
     "content-type": "application/json",
-    "x-switchyard-tokens-in": String(usage.inputTokens),
-    "x-switchyard-tokens-out": String(usage.outputTokens),
-    "x-switchyard-cost": cost.toFixed(8),
+    // The recorded figures: the upstream's usage, or the marked estimate when it reported none.
+    "x-switchyard-tokens-in": String(recorded.tokensIn),
+    "x-switchyard-tokens-out": String(recorded.tokensOut),
+    "x-switchyard-cost": recorded.cost.toFixed(8),
     "x-switchyard-latency-ms": String(now - job.startedAt),
   };
   return new Response(body, { status: 200, headers });
@@ -191,7 +192,8 @@ export interface UsageDetail {
  * metrics, and (with ENABLE_REQUEST_LOGS) the body capture, which is written later, off the response path.
  * An answer whose upstream reported no usage at all gets a local estimate, marked `estimated`.
  */
-export async function recordUsage(gw: Gateway, row: UsageRecord, detail?: UsageDetail): Promise<void> {
+/** Commits the row (an estimate when the upstream reported no usage) and returns what was recorded. */
+export async function recordUsage(gw: Gateway, row: UsageRecord, detail?: UsageDetail): Promise<UsageRecord> {
   if (detail && row.status < 400 && !row.cached && row.tokensIn === 0 && row.tokensOut === 0) {
     row = estimatedRow(gw, row, detail);
   }
@@ -212,6 +214,7 @@ export async function recordUsage(gw: Gateway, row: UsageRecord, detail?: UsageD
       response: () => body ?? tap?.text(),
     });
   }
+  return row;
 }
 
 /** The row with tokens counted locally (about 4 characters a token) and their cost; unchanged if nothing counts. */
