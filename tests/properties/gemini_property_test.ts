@@ -256,7 +256,8 @@ Deno.test("encodeResponse()→decodeResponse() keeps content, stop reason and us
 
 /**
  * A Gemini stream has no block framing: adjacent text (or thought) parts form one run, so adjacent thinking blocks
- * merge with their signatures (each arrives on its own part, inside the run); function calls arrive whole with ids and args (an object: compared parsed).
+ * merge until one carries a signature (a signature seals its thought: a later thought starts a new block); function
+ * calls arrive whole with ids and args (an object: compared parsed).
  */
 function streamBlocks(blocks: StreamBlock[]): unknown[] {
   const out: Array<Record<string, unknown>> = [];
@@ -264,9 +265,9 @@ function streamBlocks(blocks: StreamBlock[]): unknown[] {
     const last = out.at(-1);
     if (b.kind === "tool_call") {
       out.push({ kind: "tool_call", id: b.id, name: b.name, arguments: parsedArguments(b.chunks.join("")) });
-    } else if (last !== undefined && last.kind === b.kind) {
+    } else if (last !== undefined && last.kind === b.kind && !(b.kind === "thinking" && last.signature !== undefined)) {
       last.text += b.chunks.join("");
-      if (b.kind === "thinking" && b.signature !== undefined) last.signature = (last.signature ?? "") + b.signature;
+      if (b.kind === "thinking" && b.signature !== undefined) last.signature = b.signature;
     } else {
       out.push(
         clean({ kind: b.kind, text: b.chunks.join(""), signature: b.kind === "thinking" ? b.signature : undefined }),

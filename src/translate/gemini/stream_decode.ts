@@ -14,7 +14,8 @@ export interface GeminiDecodeState {
   /** The canonical message id (responseId, or a hash of the first chunk). */
   id: string;
   nextIndex: number;
-  open: { kind: "text" | "thinking"; index: number } | null;
+  /** `signed`: a thinking block that got its signature is sealed; a later thought part starts a new block. */
+  open: { kind: "text" | "thinking"; index: number; signed?: boolean } | null;
   /** Function calls seen so far: numbers derived call ids like decodeResponse does. */
   calls: number;
   usage?: WireUsage;
@@ -67,10 +68,14 @@ function decodePart(ctx: Ctx, part: WirePart): boolean {
   const { s, out } = ctx;
   const sig = part.thoughtSignature;
   if (part.thought === true || (sig !== undefined && isSignatureOnly(part))) {
-    if (s.open?.kind !== "thinking") openBlock(ctx, "thinking");
+    if (s.open?.kind !== "thinking" || s.open.signed) openBlock(ctx, "thinking");
     const index = s.open!.index;
     if (part.text !== undefined && part.text !== "") out.push({ type: "thinking_delta", index, text: part.text });
-    if (sig !== undefined) out.push({ type: "thinking_signature", index, signature: sig });
+    if (sig !== undefined) {
+      out.push({ type: "thinking_signature", index, signature: sig });
+      // A signature belongs to the thought text before it: merging later thoughts in would break it upstream.
+      s.open!.signed = true;
+    }
     return true;
   }
   if (part.functionCall !== undefined) {
