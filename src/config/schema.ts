@@ -150,6 +150,21 @@ export const aiSettingsSchema = z.strictObject({
   thinkingEffort: z.enum(THINKING_EFFORTS),
 });
 
+const semanticCacheObject = z.strictObject({
+  enabled: z.boolean(),
+  /** The embeddings model, through an OpenAI-format connection (`openai/text-embedding-3-small`). */
+  model: z.string(),
+  /** Cosine similarity at or above which a stored answer is served (0–1). */
+  threshold: z.number().min(0).max(1),
+  /** Prompt vectors kept (oldest dropped first). */
+  maxEntries: z.number().int().min(1).max(100_000),
+});
+
+export const semanticCacheSchema = semanticCacheObject.refine((s) => !s.enabled || s.model.includes("/"), {
+  message: "set `model` to an embeddings model (`provider/model`) to enable the semantic cache",
+  path: ["model"],
+});
+
 export const advancedSettingsSchema = z.strictObject({
   /** IANA time zone in which budget periods (day, week from Monday, month) start. */
   timezone: z.string().min(1).refine((tz) => {
@@ -167,6 +182,8 @@ export const advancedSettingsSchema = z.strictObject({
   cacheEnabled: z.boolean(),
   /** How long a cached response stays fresh. */
   cacheTtlMs: z.number().int().min(1000).max(7 * 86_400_000),
+  /** Semantic mode: after an exact miss, match stored answers by embedding similarity of the prompt. */
+  semanticCache: semanticCacheSchema,
   /** Usage rows older than this many days are deleted in the background (hourly rollups stay longer). */
   usageMaxAgeDays: z.number().int().min(1).max(3650),
   /** At most this many usage rows are kept (the oldest go first). */
@@ -250,6 +267,7 @@ export const DEFAULT_SETTINGS: Settings = {
     proxy: "",
     cacheEnabled: true,
     cacheTtlMs: 3_600_000,
+    semanticCache: { enabled: false, model: "", threshold: 0.95, maxEntries: 500 },
     usageMaxAgeDays: 90,
     usageMaxRows: 5_000_000,
     bodiesMaxAgeDays: 7,
@@ -273,7 +291,7 @@ export const settingsPatchSchema = z.strictObject({
   routing: routingSettingsSchema.partial().optional(),
   resilience: resiliencePatchSchema.optional(),
   ai: aiSettingsSchema.partial().optional(),
-  advanced: advancedSettingsSchema.partial().optional(),
+  advanced: advancedSettingsSchema.extend({ semanticCache: semanticCacheObject.partial() }).partial().optional(),
 });
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 

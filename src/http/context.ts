@@ -2,13 +2,15 @@
 import type { AppConfig } from "../config/mod.ts";
 import type { RoutingRuntime } from "../routing/runtime.ts";
 import type { BudgetTracker } from "../usage/budget.ts";
+import type { EventBus } from "../usage/live_events.ts";
 import type { LatencyRecorder } from "../usage/histogram.ts";
 import type { Metrics } from "../usage/metrics.ts";
 import type { RequestLog } from "../usage/request_log.ts";
 import type { GatewayState } from "../routing/state.ts";
-import type { Cipher, Db, Secrets, UsageWriter } from "../store/mod.ts";
+import type { Cipher, Db, Secrets, UsageRecord, UsageWriter } from "../store/mod.ts";
 import type { Logger } from "./logger.ts";
 import type { Deadlines } from "./proxy/upstream.ts";
+import type { SemanticCache } from "./proxy/semantic_cache.ts";
 import type { IdempotencyStore } from "./proxy/idempotency.ts";
 import type { ResponseCache } from "./proxy/response_cache.ts";
 
@@ -44,6 +46,8 @@ export interface Gateway {
   latency: LatencyRecorder;
   /** Exact-match answers of deterministic requests, per API key (SEMANTIC_CACHE_MAX_SIZE entries). */
   responseCache: ResponseCache;
+  /** Prompt vectors of cached answers, for the semantic mode (settings.advanced.semanticCache). */
+  semanticCache: SemanticCache;
   /** Answers by (API key, Idempotency-Key) within `advanced.idempotencyWindowMs`. */
   idempotency: IdempotencyStore;
   /** Prometheus counters and histograms, fed from each usage row (GET /metrics). */
@@ -52,6 +56,8 @@ export interface Gateway {
   requestLog: RequestLog;
   /** Saves the routing health snapshot to the store (after a failure changed it, an unlock, a reset). */
   saveHealth(): void;
+  /** Each committed usage row, as it happens (the dashboard's live monitor subscribes over SSE). */
+  events: EventBus<UsageRecord>;
 }
 
 import type { ApiKeyRow } from "../store/mod.ts";

@@ -7,6 +7,7 @@ import type { HealthSnapshot } from "../routing/health.ts";
 import { buildState } from "../routing/state.ts";
 import { createBudgetTracker } from "../usage/budget.ts";
 import { createLatencyRecorder } from "../usage/histogram.ts";
+import { createEventBus } from "../usage/live_events.ts";
 import { createMetrics } from "../usage/metrics.ts";
 import { createRequestLog } from "../usage/request_log.ts";
 import {
@@ -28,6 +29,7 @@ import {
 import type { Gateway } from "./context.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createDeadlines } from "./proxy/upstream.ts";
+import { createSemanticCache } from "./proxy/semantic_cache.ts";
 import { createIdempotencyStore } from "./proxy/idempotency.ts";
 import { createResponseCache } from "./proxy/response_cache.ts";
 
@@ -133,7 +135,9 @@ export async function createGateway(config: AppConfig, deps: GatewayDeps = {}): 
     }),
     deadlines: createDeadlines(),
     responseCache: createResponseCache({ maxEntries: config.cacheMaxSize, now }),
+    semanticCache: createSemanticCache({ maxEntries: () => gw.state.settings.advanced.semanticCache.maxEntries, now }),
     idempotency: createIdempotencyStore({ now }),
+    events: createEventBus({ bufferSize: 256, maxSubscribers: 32 }),
     saveHealth() {
       try {
         writeResilienceState(db, routing.health.snapshot(), now());

@@ -10,6 +10,7 @@ import { IDEMPOTENCY_LIMITS, type Outcome } from "./idempotency.ts";
 import type { ProxyJob } from "./job.ts";
 import { usageRow } from "./job.ts";
 import { cacheKey, type StoredAnswer, wantsNoCache } from "./response_cache.ts";
+import { embed, promptText } from "./semantic_cache.ts";
 
 /** Response headers of an answer that are worth repeating with it. */
 const KEPT_HEADERS = [
@@ -47,6 +48,8 @@ export async function replay(
   job: ProxyJob,
   answer: StoredAnswer,
   how: "cache" | "idempotent",
+  /** Cosine similarity of a semantic-mode hit. */
+  similarity?: number,
 ): Promise<Response> {
   const now = gw.now();
   const row = usageRow(job, {
@@ -67,6 +70,7 @@ export async function replay(
     "x-switchyard-latency-ms": String(now - job.startedAt),
   };
   if (how === "cache") headers["x-switchyard-cache"] = "hit";
+  if (similarity !== undefined) headers["x-switchyard-cache-similarity"] = similarity.toFixed(4);
   else headers["x-switchyard-idempotent-replay"] = "true";
   if (headers["content-type"]?.startsWith("text/event-stream")) headers["cache-control"] = "no-cache";
   return new Response(answer.body, { status: answer.status, headers });
@@ -99,15 +103,32 @@ export async function withResponseCache(
     extra: `${job.clientQuery}\n${anthropicBeta}`,
     body: job.body,
   });
+  const semantic = settings.semanticCache;
+  const scope = `${
+    job.key?.id ?? ""
+  }\n${job.surface}\n${job.requestedModel}\n${ctx.target}\n${job.clientQuery}\n${anthropicBeta}`;
+  let vector: Float32Array | undefined;
   if (wantsNoCache(job.clientHeaders)) gw.responseCache.noteBypass();
   else {
     const hit = gw.responseCache.lookup(key);
     if (hit) return await replay(gw, job, hit, "cache");
+    if (semantic.enabled) {
+      try {
+        vector = await embed(gw, semantic.model, promptText(job.surface, job.body));
+        const match = gw.semanticCache.find(scope, vector, semantic.threshold);
+        if (match) return await replay(gw, job, match.answer, "cache", match.similarity);
+      } catch (err) {
+        // The semantic mode is an optimisation: a failed embeddings call leaves the request to the upstream.
+        gw.logger.log("warn", "semantic cache: embeddings call failed", { error: (err as Error).message });
+      }
+    }
   }
   const res = await run();
   if (res.status !== 200) return res;
   const text = await res.text();
-  gw.responseCache.store(key, storedAnswer(res, text), settings.cacheTtlMs);
+  const stored = storedAnswer(res, text);
+  gw.responseCache.store(key, stored, settings.cacheTtlMs);
+  if (vector) gw.semanticCache.add(scope, vector, stored, settings.cacheTtlMs);
   return new Response(text, { status: res.status, headers: res.headers });
 }
 

@@ -23,6 +23,13 @@ export function cacheRoutes(gw: Gateway): Hono<AppEnv> {
     c.json({
       ...gw.responseCache.stats(),
       enabled: gw.state.settings.advanced.cacheEnabled && gw.config.cacheMaxSize > 0,
+      semantic: {
+        enabled: gw.state.settings.advanced.semanticCache.enabled,
+        model: gw.state.settings.advanced.semanticCache.model || null,
+        threshold: gw.state.settings.advanced.semanticCache.threshold,
+        entries: gw.semanticCache.size,
+        hits: gw.semanticCache.hits(),
+      },
       maxEntries: gw.config.cacheMaxSize,
       ttlMs: gw.state.settings.advanced.cacheTtlMs,
     }));
@@ -30,6 +37,7 @@ export function cacheRoutes(gw: Gateway): Hono<AppEnv> {
   app.delete("/api/cache", (c) => {
     const cleared = gw.responseCache.stats().entries;
     gw.responseCache.clear();
+    gw.semanticCache.clear();
     return c.json({ cleared });
   });
 
