@@ -17,6 +17,8 @@ export interface AppConfig {
   port: number;
   host: string;
   dataDir: string;
+  /** The user's home folder (HOME): where the dashboard's CLI-tools page writes a tool's config for a local user. */
+  homeDir?: string;
   configFile?: LoadedConfigFile;
   initialPassword?: string;
   jwtSecret?: string;
@@ -169,6 +171,7 @@ export function loadConfig(options: LoadOptions): AppConfig {
     port,
     host,
     dataDir,
+    homeDir: home,
     configFile,
     initialPassword: env("INITIAL_PASSWORD") || undefined,
     jwtSecret: env("JWT_SECRET") || undefined,

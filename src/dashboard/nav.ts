@@ -14,7 +14,12 @@ export const NAV: readonly NavEntry[] = [
   { id: "providers", href: "/providers", label: "Providers" },
   { id: "combos", href: "/combos", label: "Combos & aliases" },
   { id: "keys", href: "/keys", label: "API keys" },
+  { id: "logs", href: "/logs", label: "Logs" },
+  { id: "usage", href: "/usage", label: "Usage" },
   { id: "health", href: "/health", label: "Health" },
+  { id: "translator", href: "/translator", label: "Translator" },
+  { id: "cli-tools", href: "/cli-tools", label: "CLI tools" },
+  { id: "settings", href: "/settings", label: "Settings" },
   { id: "account", href: "/account", label: "Account" },
 ];
 

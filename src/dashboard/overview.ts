@@ -1,6 +1,7 @@
 /** @module The overview page's view model: period totals, daily charts, top models/providers, alerts, recent rows. */
 import { barChart, lineChart } from "./chart.ts";
 import { formatCompact, formatDuration, formatInt, formatPercent, formatUsd } from "./format.ts";
+import { detailHref } from "./logs.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -33,9 +34,16 @@ export interface OverviewInput {
   providers: Array<{ id: string; name: string; connections: number }>;
   keys: number;
   health: HealthAlertInput[];
-  recent: Array<
-    { ts: number; model: string; route: string; status: number; latencyMs: number; tokensIn: number; tokensOut: number }
-  >;
+  recent: Array<{
+    requestId: string;
+    ts: number;
+    model: string;
+    route: string;
+    status: number;
+    latencyMs: number;
+    tokensIn: number;
+    tokensOut: number;
+  }>;
 }
 
 /** One metric today, over 7 and over 30 days (UTC days). */
@@ -66,9 +74,16 @@ export interface OverviewModel {
   alerts: Array<{ connection: string; what: string; left: string; severity: string }>;
   providers: Array<{ id: string; name: string; connections: number }>;
   keys: string;
-  recent: Array<
-    { time: string; model: string; route: string; status: number; ok: boolean; latency: string; tokens: string }
-  >;
+  recent: Array<{
+    href: string;
+    time: string;
+    model: string;
+    route: string;
+    status: number;
+    ok: boolean;
+    latency: string;
+    tokens: string;
+  }>;
   empty: boolean;
 }
 
@@ -207,6 +222,7 @@ export function overviewModel(input: OverviewInput): OverviewModel {
     providers: input.providers,
     keys: formatInt(input.keys),
     recent: input.recent.map((r) => ({
+      href: detailHref(r.requestId, r.ts),
       time: new Date(r.ts).toISOString().slice(11, 19),
       model: r.model,
       route: r.route,

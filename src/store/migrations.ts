@@ -189,4 +189,18 @@ CREATE TABLE usage_rollup_state (
 INSERT INTO usage_rollup_state (id, last_id) VALUES (1, 0);
 `,
   },
+  {
+    version: 6,
+    name: "bench_sets",
+    sql: `
+-- The dashboard test bench's saved prompt sets: prompts is a JSON array of strings.
+CREATE TABLE bench_sets (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  prompts TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+`,
+  },
 ];

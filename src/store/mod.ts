@@ -17,3 +17,4 @@ export * from "./checkpoint.ts";
 export * from "./pricing.ts";
 export * from "./prompt_cache.ts";
 export * from "./usage_series.ts";
+export * from "./bench_sets.ts";

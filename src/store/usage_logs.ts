@@ -195,17 +195,18 @@ export interface LogDetail {
 
 /**
  * The usage row(s) and bodies of one request. usage has no request_id index (it would cost every insert), so
- * the lookup goes through the bodies' timestamp when bodies exist, else scans newest first (recent ids are found
- * in the first chunk; an unknown id reads the whole table once).
+ * the lookup goes through a timestamp when it has one (the bodies', or `ts` from a link that listed the row),
+ * else scans newest first (recent ids are found in the first chunk; an unknown id reads the whole table once).
  */
-export function logDetail(db: Db, requestId: string): LogDetail | undefined {
+export function logDetail(db: Db, requestId: string, options: { ts?: number } = {}): LogDetail | undefined {
   const body = db.prepare("SELECT ts, request, response, truncated FROM request_bodies WHERE request_id = ?").get(
     requestId,
   ) as { ts: number; request: string | null; response: string | null; truncated: number } | undefined;
   let raw: Array<Record<string, unknown>> = [];
-  if (body) {
+  const ts = body?.ts ?? options.ts;
+  if (ts !== undefined) {
     raw = db.prepare("SELECT * FROM usage WHERE ts = ? AND request_id = ? ORDER BY id").all(
-      body.ts,
+      ts,
       requestId,
     ) as unknown as Array<Record<string, unknown>>;
   }

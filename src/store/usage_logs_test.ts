@@ -64,6 +64,8 @@ Deno.test("logDetail() finds a request's rows with and without bodies", () => {
     const row = listLogs(db, {}, { limit: 1, cursor: 100 }).data[0];
     assert.equal(logDetail(db, row.requestId)?.rows[0].id, 99);
     assert.equal(logDetail(db, row.requestId)?.bodies, null);
+    assert.equal(logDetail(db, row.requestId, { ts: row.ts })?.rows[0].id, 99);
+    assert.equal(logDetail(db, row.requestId, { ts: row.ts + 1 })?.rows[0].id, 99, "a wrong ts falls back to the scan");
     insertBodies(db, [{ requestId: row.requestId, ts: row.ts, request: '{"a":1}', response: "ok", truncated: true }]);
     assert.deepEqual(logDetail(db, row.requestId)?.bodies, { request: '{"a":1}', response: "ok", truncated: true });
     assert.equal(logDetail(db, "req_missing"), undefined);

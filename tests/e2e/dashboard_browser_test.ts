@@ -63,7 +63,7 @@ Deno.test({
           resilience: { requestTimeoutMs: 2000, profiles: { local: { failureThreshold: 2, openMs: 600_000 } } },
         },
       },
-      env: { INITIAL_PASSWORD: PASSWORD, LOG_LEVEL: "warn" },
+      env: { INITIAL_PASSWORD: PASSWORD, LOG_LEVEL: "warn", ENABLE_REQUEST_LOGS: "true" },
     });
     let browser: Browser | undefined;
     try {
@@ -178,6 +178,25 @@ Deno.test({
       await waitForText(page, "Unlocked openai/work.");
       await page.waitForFunction(() => !document.querySelector("button[aria-label^='Force unlock']"));
       await shoot(page, "health");
+
+      // 7. Logs: the requests above; filter to 5xx through the form, an inline error, then one request's trace.
+      await go(page, `${base}/logs`);
+      await page.waitForSelector("table.logs a[href^='/logs/']");
+      await shoot(page, "logs");
+      await page.select("#log-statusClass", "5xx");
+      await page.click("form.filters button[type=submit]");
+      await page.waitForFunction(() => new URL(location.href).searchParams.get("statusClass") === "5xx");
+      await page.waitForSelector("table.logs .badge.bad");
+      assert.equal(await page.$$eval("table.logs .badge.ok", (els) => els.length), 0);
+      await page.type("#log-status", "9");
+      await page.click("form.filters button[type=submit]");
+      await page.waitForSelector("#log-status-error");
+      await go(page, `${base}/logs?statusClass=2xx`);
+      await Promise.all([page.waitForNavigation(), page.click("table.logs a[href^='/logs/']")]);
+      await page.waitForSelector("ol.trace li.winner");
+      await waitForText(page, "Request body");
+      assert.ok(!(await page.content()).includes(PROVIDER_KEY), "a provider key in a stored body");
+      await shoot(page, "log-detail");
 
       // 1. Account: change-password form validates inline.
       await go(page, `${base}/account`);

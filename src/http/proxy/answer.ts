@@ -205,6 +205,7 @@ export async function recordUsage(gw: Gateway, row: UsageRecord, detail?: UsageD
     if (row.ttftMs !== null) gw.latency.record(`ttft:${series}`, row.ttftMs);
   }
   gw.metrics.observe(row);
+  gw.events.publish(row);
   if (detail && gw.requestLog.enabled) {
     const { body, tap } = detail;
     gw.requestLog.capture({

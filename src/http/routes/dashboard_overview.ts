@@ -46,6 +46,7 @@ export function overviewRoutes(gw: Gateway, render: Renderer): Hono<AppEnv> {
         keys: listApiKeys(gw.db).length,
         health: connectionHealth(gw),
         recent: recentUsage(gw.db, 15).map((r) => ({
+          requestId: r.requestId,
           ts: r.ts,
           model: r.requestedModel,
           route: r.attempts,
