@@ -13,7 +13,9 @@ import { createKeyOp } from "../manage/keys.ts";
 const PASSWORD = "tools-test-password";
 const LOCAL = { remoteAddr: { hostname: "127.0.0.1", port: 1, transport: "tcp" } };
 
-const upstream: typeof fetch = async (input, init) => {
+const upstream: typeof fetch = (input, init) => Promise.resolve(answer(input, init));
+
+function answer(input: RequestInfo | URL, init?: RequestInit): Response {
   const url = String(input instanceof Request ? input.url : input);
   if (url.endsWith("/models")) return Response.json({ data: [{ id: "gpt-4.1" }] });
   const body = JSON.parse(String(init?.body ?? "{}"));
@@ -38,7 +40,7 @@ const upstream: typeof fetch = async (input, init) => {
     chunk({ ...base, choices: [{ index: 0, delta: {}, finish_reason: "stop" }] }) +
     chunk({ ...base, choices: [], usage }) + "data: [DONE]\n\n";
   return new Response(text, { headers: { "content-type": "text/event-stream" } });
-};
+}
 
 interface H {
   gw: Gateway;
