@@ -1,5 +1,6 @@
 /** @module zod schemas for the config file and the settings sections (also used by the management API). */
 import { z } from "zod";
+import { parseRange } from "../core/ip_rules.ts";
 
 export const COMBO_STRATEGIES = [
   "priority",
@@ -81,10 +82,16 @@ export const comboEntrySchema = z.strictObject({
   models: z.array(comboModelSchema).min(1),
 });
 
+/** An IP address or CIDR range (`10.0.0.0/8`, `2001:db8::/32`, `203.0.113.7`). */
+const ipEntry = z.string().refine((v) => parseRange(v) !== undefined, "not an IP address or CIDR range");
+
 export const securitySettingsSchema = z.strictObject({
+  /** `GET /v1/models` (and `/v1beta/models`) need a gateway key even where inference does not. */
   requireApiKeyForModels: z.boolean(),
-  ipAllowList: z.array(z.string()),
-  ipDenyList: z.array(z.string()),
+  /** When not empty, only these addresses may call the gateway (loopback without a proxy always may). */
+  ipAllowList: z.array(ipEntry),
+  /** These addresses are refused. */
+  ipDenyList: z.array(ipEntry),
   blockedProviders: z.array(z.string()),
 });
 

@@ -42,13 +42,36 @@ const PROFILE_FIELDS: Array<[string, string]> = [
 export function settingsFields(tab: SettingsTab, providers: readonly string[] = []): FieldSpec[] {
   switch (tab) {
     case "security":
-      return [{
-        path: "security.blockedProviders",
-        label: "Blocked providers",
-        kind: "checks",
-        options: providers,
-        hint: "Requests never go to a blocked provider, whatever the model name or combo says.",
-      }];
+      return [
+        {
+          path: "security.ipAllowList",
+          label: "IP allow list",
+          kind: "lines",
+          group: "IP access control",
+          hint: "One address or CIDR range per line (10.0.0.0/8, 2001:db8::/32). When not empty, only these may " +
+            "call the gateway; this machine (loopback, no proxy) always may.",
+        },
+        {
+          path: "security.ipDenyList",
+          label: "IP deny list",
+          kind: "lines",
+          group: "IP access control",
+          hint: "These addresses are refused, even inside an allowed range.",
+        },
+        {
+          path: "security.requireApiKeyForModels",
+          label: "Require an API key for /v1/models",
+          kind: "bool",
+          hint: "The model lists (/v1/models, /v1beta/models) need a gateway key even where inference does not.",
+        },
+        {
+          path: "security.blockedProviders",
+          label: "Blocked providers",
+          kind: "checks",
+          options: providers,
+          hint: "Requests never go to a blocked provider, whatever the model name or combo says.",
+        },
+      ];
     case "routing":
       return [
         {

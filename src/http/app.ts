@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { GatewayError } from "../core/errors.ts";
-import { adminAuth, inferenceAuth } from "./auth.ts";
+import { adminAuth, inferenceAuth, ipAccess } from "./auth.ts";
 import type { AppEnv, Gateway } from "./context.ts";
 import { errorResponse, toGatewayError } from "./errors.ts";
 import { backupRoutes } from "./routes/api_backups.ts";
@@ -85,6 +85,7 @@ export function createApp(gw: Gateway): Hono<AppEnv> {
 
   const limit = requestBodyLimit(gw);
   const inference = inferenceAuth(gw);
+  app.use("*", ipAccess(gw));
   app.use("/v1/*", limit, inference);
   app.use("/v1beta/*", limit, inference);
   app.use("/api/*", adminAuth(gw));

@@ -5,6 +5,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { isLoopbackHost } from "../config/mod.ts";
+import { createIpRules, type IpRules } from "../core/ip_rules.ts";
 import { GatewayError } from "../core/errors.ts";
 import { type ApiKeyRow, safeEqual, sessionValid, sign } from "../store/mod.ts";
 import type { Gateway } from "./context.ts";
@@ -60,7 +61,8 @@ export function inferenceAuth(gw: Gateway): MiddlewareHandler {
       c.set("apiKey", row);
     } else {
       const configured = gw.config.requireApiKey;
-      const required = configured ?? !loopback;
+      const listing = c.req.method === "GET" && (c.req.path === "/v1/models" || c.req.path === "/v1beta/models");
+      const required = (configured ?? !loopback) || (listing && gw.state.settings.security.requireApiKeyForModels);
       const proxied = !gw.config.requireApiKeyExplicitFalse && isProxied(c);
       if (required || proxied) {
         throw new GatewayError("authentication_error", "An API key is required (Authorization: Bearer <key>).");
@@ -126,6 +128,28 @@ export function adminAuth(gw: Gateway): MiddlewareHandler {
     if (!session) throw new GatewayError("authentication_error", "Log in to the dashboard or send an admin API key.");
     await checkCsrf(c, session);
     c.set("session", session);
+    await next();
+  };
+}
+
+/**
+ * IP access control from settings.security (allow and deny lists): a refused address gets 403. Loopback clients
+ * without a proxy header are always admitted. The rules are rebuilt only when the settings object changes.
+ */
+export function ipAccess(gw: Gateway): MiddlewareHandler {
+  let built: { from: unknown; rules: IpRules } | undefined;
+  return async function ipAccess(c, next) {
+    const security = gw.state.settings.security;
+    // Health checks and static assets stay reachable (load balancers, the login page's stylesheet).
+    const exempt = c.req.path === "/healthz" || c.req.path.startsWith("/static/");
+    if (!exempt && (security.ipAllowList.length > 0 || security.ipDenyList.length > 0)) {
+      if (built?.from !== security) {
+        built = { from: security, rules: createIpRules(security.ipAllowList, security.ipDenyList) };
+      }
+      if (!isLocalClient(c) && !built.rules.admits(clientAddress(c, gw.config.trustProxy))) {
+        throw new GatewayError("permission_denied", "this address may not use the gateway (IP access control)");
+      }
+    }
     await next();
   };
 }

@@ -86,6 +86,21 @@ export function createMetrics(options: { maxProviders?: number; maxErrorClasses?
   const ttft = new Map<string, Histogram>();
   let cacheHits = 0;
   let cacheMisses = 0;
+  /**
+   * Rendered label sets by their raw values: every value is capped above, so this map is bounded too, and the
+   * request path builds no label strings after the first request of each combination.
+   */
+  const labelCache = new Map<string, string>();
+  const lbl = (pairs: Record<string, string>): string => {
+    let key = "";
+    for (const k in pairs) key += `${k}\u0000${pairs[k]}\u0001`;
+    let out = labelCache.get(key);
+    if (out === undefined) {
+      out = labels(pairs);
+      labelCache.set(key, out);
+    }
+    return out;
+  };
 
   const inc = (m: Map<string, number>, key: string, by = 1): void => {
     m.set(key, (m.get(key) ?? 0) + by);
@@ -104,19 +119,19 @@ export function createMetrics(options: { maxProviders?: number; maxErrorClasses?
   function observe(s: MetricsSample): void {
     const p = provider(s.provider ?? "none");
     const klass = `${Math.floor(s.status / 100)}xx`;
-    inc(requests, labels({ surface: surface(s.surface), provider: p, status_class: klass }));
-    if (s.status >= 400) inc(errors, labels({ class: errorClass(s.errorCode ?? `http_${s.status}`) }));
-    if (s.tokensIn) inc(tokens, labels({ provider: p, direction: "input" }), s.tokensIn);
-    if (s.tokensOut) inc(tokens, labels({ provider: p, direction: "output" }), s.tokensOut);
-    if (s.tokensCached) inc(tokens, labels({ provider: p, direction: "cached" }), s.tokensCached);
-    if (s.tokensReasoning) inc(tokens, labels({ provider: p, direction: "reasoning" }), s.tokensReasoning);
-    if (s.cost) inc(cost, labels({ provider: p }), s.cost);
-    if (s.estimated) inc(estimated, labels({ provider: p }));
+    inc(requests, lbl({ surface: surface(s.surface), provider: p, status_class: klass }));
+    if (s.status >= 400) inc(errors, lbl({ class: errorClass(s.errorCode ?? `http_${s.status}`) }));
+    if (s.tokensIn) inc(tokens, lbl({ provider: p, direction: "input" }), s.tokensIn);
+    if (s.tokensOut) inc(tokens, lbl({ provider: p, direction: "output" }), s.tokensOut);
+    if (s.tokensCached) inc(tokens, lbl({ provider: p, direction: "cached" }), s.tokensCached);
+    if (s.tokensReasoning) inc(tokens, lbl({ provider: p, direction: "reasoning" }), s.tokensReasoning);
+    if (s.cost) inc(cost, lbl({ provider: p }), s.cost);
+    if (s.estimated) inc(estimated, lbl({ provider: p }));
     if (s.status < 400) {
       if (s.cached) cacheHits++;
       else cacheMisses++;
-      observeHistogram(duration, labels({ provider: p }), s.latencyMs / 1000);
-      if (s.ttftMs !== null) observeHistogram(ttft, labels({ provider: p }), s.ttftMs / 1000);
+      observeHistogram(duration, lbl({ provider: p }), s.latencyMs / 1000);
+      if (s.ttftMs !== null) observeHistogram(ttft, lbl({ provider: p }), s.ttftMs / 1000);
     }
   }
 
