@@ -13,6 +13,7 @@ import {
   createUsageWriter,
   DAY_MS,
   insertApiKey,
+  rollupUsage,
   listApiKeys,
   openDb,
   recentUsage,
@@ -27,7 +28,8 @@ import { overviewModel } from "./overview.ts";
 import { catalogModel, providerPageModel } from "./providers.ts";
 import { createRenderer } from "./render.ts";
 
-const ROWS = 100_000;
+/** 100k by default; `BENCH_ROWS=1000000` for the issue's 1M-row figure (setup then takes about a minute). */
+const ROWS = Number(Deno.env.get("BENCH_ROWS") ?? 100_000);
 const dir = Deno.makeTempDirSync({ prefix: "sy-render-bench-" });
 const db = openDb(`${dir}/bench.sqlite`);
 const now = Date.now();
@@ -72,6 +74,8 @@ for (let i = 0; i < ROWS; i++) {
   });
 }
 writer.flush();
+// Steady state: the background job (main.ts) keeps the hourly aggregates a few seconds behind the newest row.
+while (rollupUsage(db, { maxRows: 100_000 }) > 0) { /* fold every row, as the rollup timer would */ }
 
 const render = createRenderer();
 const daily = createDailyUsageReader(db);

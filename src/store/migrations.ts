@@ -203,4 +203,16 @@ CREATE TABLE bench_sets (
 );
 `,
   },
+  {
+    version: 7,
+    name: "rollup_errors_and_provider_model",
+    sql: `
+-- Errors per hour, and a (provider, model) dimension ('pm', value provider || char(31) || model) so the dashboard's
+-- daily charts and top lists read aggregates instead of scanning usage. The aggregates are rebuilt from the raw
+-- rows (the watermark restarts at 0); no release has shipped usage_rollup yet, so no pruned history is lost.
+ALTER TABLE usage_rollup ADD COLUMN errors INTEGER NOT NULL DEFAULT 0;
+DELETE FROM usage_rollup;
+UPDATE usage_rollup_state SET last_id = 0 WHERE id = 1;
+`,
+  },
 ];

@@ -21,8 +21,12 @@ const RAW_GROUP: Record<UsageGroup | "total", string> = {
   total: "''",
 };
 
+/** The (provider, model) dimension's value: the two joined by the unit separator. */
+export const PROVIDER_MODEL_VALUE = "COALESCE(provider, '') || char(31) || COALESCE(model, requested_model)";
+
 /** Dimensions kept in usage_rollup; day and hour groups come from `total`. */
-const ROLLUP_DIMS = ["provider", "model", "key", "connection", "total"] as const;
+const ROLLUP_DIMS = ["provider", "model", "key", "connection", "total", "pm"] as const;
+const ROLLUP_VALUE: Record<typeof ROLLUP_DIMS[number], string> = { ...RAW_GROUP, pm: PROVIDER_MODEL_VALUE };
 
 /** How a group is read from usage_rollup: which dimension, and the expression over its columns. */
 const ROLLUP_GROUP: Record<UsageGroup | "total", { dim: string; expr: string }> = {
@@ -75,13 +79,13 @@ export function rollupUsage(db: Db, options: { maxRows?: number } = {}): number 
   try {
     for (const dim of ROLLUP_DIMS) {
       db.prepare(
-        `INSERT INTO usage_rollup (dim, hour, value, requests, tokens_in, tokens_out, cost)
-         SELECT '${dim}', (ts / ${HOUR}) * ${HOUR} AS h, ${RAW_GROUP[dim]} AS v, COUNT(*), SUM(tokens_in),
-           SUM(tokens_out), SUM(cost)
+        `INSERT INTO usage_rollup (dim, hour, value, requests, tokens_in, tokens_out, cost, errors)
+         SELECT '${dim}', (ts / ${HOUR}) * ${HOUR} AS h, ${ROLLUP_VALUE[dim]} AS v, COUNT(*), SUM(tokens_in),
+           SUM(tokens_out), SUM(cost), SUM(status >= 400)
          FROM usage WHERE id > ? AND id <= ? GROUP BY h, v
          ON CONFLICT (dim, hour, value) DO UPDATE SET requests = requests + excluded.requests,
            tokens_in = tokens_in + excluded.tokens_in, tokens_out = tokens_out + excluded.tokens_out,
-           cost = cost + excluded.cost`,
+           cost = cost + excluded.cost, errors = errors + excluded.errors`,
       ).run(from, upTo);
     }
     const folded = (db.prepare("SELECT COUNT(*) AS n FROM usage WHERE id > ? AND id <= ?").get(from, upTo) as {

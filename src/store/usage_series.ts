@@ -1,5 +1,6 @@
-/** @module Usage aggregates for the dashboard: one indexed range scan grouped by UTC day, provider and model. */
+/** @module Usage per UTC day, provider and model for the dashboard, from the hourly aggregates plus the raw tail. */
 import type { Db } from "./db.ts";
+import { rollupWatermark } from "./usage_rollup.ts";
 
 export const DAY_MS = 86_400_000;
 
@@ -16,15 +17,75 @@ export interface DailyUsageRow {
   errors: number;
 }
 
-/** Rows of [from, to) grouped by (day, provider, model): a few hundred groups even for 100k rows. */
-export function dailyUsage(db: Db, from: number, to: number): DailyUsageRow[] {
+const HOUR_MS = 3_600_000;
+const SUMS = "COUNT(*) AS requests, SUM(tokens_in) AS tokensIn, SUM(tokens_out) AS tokensOut, SUM(cost) AS cost, " +
+  "SUM(status >= 400) AS errors";
+
+function rawDaily(db: Db, from: number, to: number, aboveId?: number): DailyUsageRow[] {
+  if (from >= to) return [];
+  const group = `ts / ${DAY_MS} AS day, COALESCE(provider, '') AS provider, COALESCE(model, requested_model) AS model`;
+  // The tail above the watermark is a rowid range; `+ts` keeps the planner off the ts index.
+  const where = aboveId === undefined ? "ts >= ? AND ts < ?" : "id > ? AND +ts >= ? AND +ts < ?";
+  const args = aboveId === undefined ? [from, to] : [aboveId, from, to];
+  return db.prepare(`SELECT ${group}, ${SUMS} FROM usage WHERE ${where} GROUP BY day, provider, model`)
+    .all(...args) as unknown as DailyUsageRow[];
+}
+
+function rolledDaily(db: Db, from: number, to: number): DailyUsageRow[] {
   const rows = db.prepare(
-    `SELECT ts / ${DAY_MS} AS day, COALESCE(provider, '') AS provider, COALESCE(model, requested_model) AS model,
-       COUNT(*) AS requests, SUM(tokens_in) AS tokensIn, SUM(tokens_out) AS tokensOut, SUM(cost) AS cost,
-       SUM(status >= 400) AS errors
-     FROM usage WHERE ts >= ? AND ts < ? GROUP BY day, provider, model`,
-  ).all(from, to) as unknown as DailyUsageRow[];
-  return rows.map((r) => ({ ...r, day: Number(r.day) }));
+    `SELECT hour / ${DAY_MS} AS day, value, SUM(requests) AS requests, SUM(tokens_in) AS tokensIn,
+       SUM(tokens_out) AS tokensOut, SUM(cost) AS cost, SUM(errors) AS errors
+     FROM usage_rollup WHERE dim = 'pm' AND hour >= ? AND hour < ? GROUP BY day, value`,
+  ).all(from, to) as unknown as Array<Omit<DailyUsageRow, "provider" | "model"> & { value: string }>;
+  return rows.map(({ value, ...r }) => {
+    const cut = value.indexOf("\u001f");
+    return { ...r, provider: value.slice(0, cut), model: value.slice(cut + 1) };
+  });
+}
+
+/**
+ * Rows of [from, to) grouped by (day, provider, model). Whole hours come from the hourly aggregates (dimension
+ * `pm`) plus the rows above their watermark; the partial hours at each end from usage itself, so a 30-day read
+ * at 1M rows touches a few thousand aggregate rows instead of every usage row.
+ */
+export function dailyUsage(db: Db, from: number, to: number): DailyUsageRow[] {
+  const hFrom = Math.ceil(from / HOUR_MS) * HOUR_MS;
+  const hTo = Math.floor(to / HOUR_MS) * HOUR_MS;
+  const parts = hFrom < hTo
+    ? [
+      rawDaily(db, from, hFrom),
+      rolledDaily(db, hFrom, hTo),
+      rawDaily(db, hFrom, hTo, rollupWatermark(db)),
+      rawDaily(db, hTo, to),
+    ]
+    : [rawDaily(db, from, to)];
+  const acc = new Map<string, DailyUsageRow>();
+  for (const rows of parts) {
+    for (const r of rows) {
+      const day = Number(r.day);
+      const key = `${day}\u0000${r.provider}\u0000${r.model}`;
+      const a = acc.get(key);
+      if (a) {
+        a.requests += r.requests;
+        a.tokensIn += r.tokensIn ?? 0;
+        a.tokensOut += r.tokensOut ?? 0;
+        a.cost += r.cost ?? 0;
+        a.errors += r.errors ?? 0;
+      } else {
+        acc.set(key, {
+          day,
+          provider: r.provider,
+          model: r.model,
+          requests: r.requests,
+          tokensIn: r.tokensIn ?? 0,
+          tokensOut: r.tokensOut ?? 0,
+          cost: r.cost ?? 0,
+          errors: r.errors ?? 0,
+        });
+      }
+    }
+  }
+  return [...acc.values()].filter((r) => r.requests > 0);
 }
 
 export interface DailyUsageReader {

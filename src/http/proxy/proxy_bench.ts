@@ -21,19 +21,32 @@ const upstreamBody = JSON.stringify({
   }],
   usage: { prompt_tokens: 12, completion_tokens: 8, total_tokens: 20 },
 });
-const fakeFetch: typeof fetch = () =>
-  Promise.resolve(new Response(upstreamBody, { headers: { "content-type": "application/json" } }));
+const anthropicBody = JSON.stringify({
+  id: "msg_bench",
+  type: "message",
+  role: "assistant",
+  model: "claude-sonnet-4-5",
+  content: [{ type: "text", text: "Hello! This is a mock response." }],
+  stop_reason: "end_turn",
+  stop_sequence: null,
+  usage: { input_tokens: 12, output_tokens: 8 },
+});
+/** Answers in the format of whichever upstream the URL names: Anthropic's `/v1/messages`, else OpenAI's. */
+const fakeFetch: typeof fetch = (input) =>
+  Promise.resolve(
+    new Response(String(input).endsWith("/v1/messages") ? anthropicBody : upstreamBody, {
+      headers: { "content-type": "application/json" },
+    }),
+  );
 
 const dir = Deno.makeTempDirSync({ prefix: "sy-bench-" });
 Deno.writeTextFileSync(
   `${dir}/config.json`,
   JSON.stringify({
-    connections: [{
-      provider: "openai",
-      name: "bench",
-      apiKey: "sk-bench-0000000000",
-      baseUrl: "http://127.0.0.1:9/v1",
-    }],
+    connections: [
+      { provider: "openai", name: "bench", apiKey: "sk-bench-0000000000", baseUrl: "http://127.0.0.1:9/v1" },
+      { provider: "anthropic", name: "bench", apiKey: "sk-ant-bench-00000000", baseUrl: "http://127.0.0.1:9" },
+    ],
   }),
 );
 const config = loadConfig({
@@ -66,5 +79,20 @@ Deno.bench("floor: bare Hono proxy route", { group: "proxy", baseline: true }, a
 
 Deno.bench("gateway: POST /v1/chat/completions (auth, routing, usage row, headers)", { group: "proxy" }, async () => {
   const res = await app.request("/v1/chat/completions", init());
-  await res.text();
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`gateway bench answered ${res.status}: ${text}`);
+});
+
+const translated = JSON.stringify({
+  model: "anthropic/claude-sonnet-4-5",
+  messages: [{ role: "user", content: "hi" }],
+});
+Deno.bench("gateway translating: Chat client → Anthropic upstream and back", { group: "proxy" }, async () => {
+  const res = await app.request("/v1/chat/completions", {
+    method: "POST",
+    headers: { "content-type": "application/json", "content-length": String(translated.length) },
+    body: translated,
+  });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`translating bench answered ${res.status}: ${text}`);
 });
