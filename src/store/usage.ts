@@ -129,12 +129,11 @@ export interface UsageRowView extends UsageRecord {
   id: number;
 }
 
-/** Most recent rows first (for the dashboard and tests). */
-export function recentUsage(db: Db, limit: number): UsageRowView[] {
-  const raw = db.prepare("SELECT * FROM usage ORDER BY id DESC LIMIT ?").all(limit) as unknown as Array<
-    Record<string, unknown>
-  >;
-  return raw.map((r) => ({
+/** A usage row as SQLite returns it (snake_case columns) → the record the rest of the code reads. */
+export function usageRowFromDb(
+  r: Record<string, unknown>,
+): UsageRowView & { tokensCacheWrite: number; cached: boolean } {
+  return {
     id: r.id as number,
     ts: r.ts as number,
     requestId: r.request_id as string,
@@ -150,13 +149,21 @@ export function recentUsage(db: Db, limit: number): UsageRowView[] {
     tokensOut: r.tokens_out as number,
     tokensCached: r.tokens_cached as number,
     tokensReasoning: r.tokens_reasoning as number,
+    tokensCacheWrite: (r.tokens_cache_write as number | undefined) ?? 0,
     estimated: r.estimated === 1,
+    cached: r.cached === 1,
     latencyMs: r.latency_ms as number,
     ttftMs: r.ttft_ms as number | null,
     cost: r.cost as number,
     attempts: r.attempts as string,
     errorCode: r.error_code as string | null,
-    cached: r.cached === 1,
-    tokensCacheWrite: (r.tokens_cache_write as number | undefined) ?? 0,
-  }));
+  };
+}
+
+/** Most recent rows first (for the dashboard and tests). */
+export function recentUsage(db: Db, limit: number): UsageRowView[] {
+  const raw = db.prepare("SELECT * FROM usage ORDER BY id DESC LIMIT ?").all(limit) as unknown as Array<
+    Record<string, unknown>
+  >;
+  return raw.map(usageRowFromDb);
 }

@@ -3,6 +3,7 @@
  * the primary key in bounded chunks, the per-request detail, and the optional redacted bodies.
  */
 import type { Db } from "./db.ts";
+import { usageRowFromDb } from "./usage.ts";
 
 export interface LogFilter {
   status?: number;
@@ -55,31 +56,7 @@ export interface LogPage {
 }
 
 export function toLogRow(r: Record<string, unknown>): LogRow {
-  return {
-    id: r.id as number,
-    ts: r.ts as number,
-    requestId: r.request_id as string,
-    keyId: r.key_id as string | null,
-    surface: r.surface as string,
-    requestedModel: r.requested_model as string,
-    provider: r.provider as string | null,
-    connectionId: r.connection_id as string | null,
-    model: r.model as string | null,
-    status: r.status as number,
-    stream: r.stream === 1,
-    tokensIn: r.tokens_in as number,
-    tokensOut: r.tokens_out as number,
-    tokensCached: r.tokens_cached as number,
-    tokensReasoning: r.tokens_reasoning as number,
-    tokensCacheWrite: (r.tokens_cache_write as number | undefined) ?? 0,
-    estimated: r.estimated === 1,
-    cached: r.cached === 1,
-    latencyMs: r.latency_ms as number,
-    ttftMs: r.ttft_ms as number | null,
-    cost: r.cost as number,
-    attempts: r.attempts as string,
-    errorCode: r.error_code as string | null,
-  };
+  return usageRowFromDb(r);
 }
 
 /** SQL conditions and their arguments. `+col` keeps the planner on the primary key (the page order). */
