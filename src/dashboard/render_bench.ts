@@ -13,10 +13,10 @@ import {
   createUsageWriter,
   DAY_MS,
   insertApiKey,
-  rollupUsage,
   listApiKeys,
   openDb,
   recentUsage,
+  rollupUsage,
   spentBetween,
 } from "../store/mod.ts";
 import { accountModel } from "./account.ts";
@@ -28,8 +28,8 @@ import { overviewModel } from "./overview.ts";
 import { catalogModel, providerPageModel } from "./providers.ts";
 import { createRenderer } from "./render.ts";
 
-/** 100k by default; `BENCH_ROWS=1000000` for the issue's 1M-row figure (setup then takes about a minute). */
-const ROWS = Number(Deno.env.get("BENCH_ROWS") ?? 100_000);
+/** 100k by default; `deno bench … render_bench.ts -- 1000000` for the 1M-row figure (setup takes about a minute). */
+const ROWS = Number(Deno.args[0] ?? 100_000);
 const dir = Deno.makeTempDirSync({ prefix: "sy-render-bench-" });
 const db = openDb(`${dir}/bench.sqlite`);
 const now = Date.now();
