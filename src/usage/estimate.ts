@@ -5,7 +5,8 @@
 import type { ChatResponse, SseEvent, StreamEvent } from "../core/canonical.ts";
 import { createSseParser } from "../core/sse.ts";
 
-function tokensOf(chars: number): number {
+/** About four characters a token. */
+export function tokensOf(chars: number): number {
   return chars > 0 ? Math.max(1, Math.ceil(chars / 4)) : 0;
 }
 

@@ -16,7 +16,7 @@ import { clientWantsUsage } from "./prepare.ts";
 import { translateStream } from "./stream.ts";
 import { estimateRequestTokens } from "./estimate.ts";
 import { canonicalOf } from "./prepare.ts";
-import { estimateResponseTokens, estimateStreamTokens } from "../../usage/estimate.ts";
+import { estimateResponseTokens, estimateStreamTokens, tokensOf } from "../../usage/estimate.ts";
 import { type StreamTap, tapStream } from "../../usage/stream_tap.ts";
 
 export function scrubSecrets(text: string, secret: string | undefined): string {
@@ -132,9 +132,9 @@ export function streamAnswer(
   a: Answer & { abort: (reason?: unknown) => void; release: Release },
 ): Response {
   const provider = a.candidate.connection.provider;
-  // The upstream bytes, kept for a usage estimate (upstreams that report none) and the request log.
-  const tap = tapStream(a.response.body!);
-  const body = translateStream(tap.stream, {
+  // The upstream bytes are kept (up to a cap) only for the request log; estimates count characters as they pass.
+  const tap = gw.requestLog.enabled ? tapStream(a.response.body!) : undefined;
+  const body = translateStream(tap?.stream ?? a.response.body!, {
     surface: job.surface,
     upstreamFormat: provider.format,
     passthrough: a.passthrough,
@@ -163,7 +163,7 @@ export function streamAnswer(
             ttftMs: outcome.ttftMs,
             errorCode: outcome.errorCode,
           }),
-          { job, candidate: a.candidate, tap },
+          { job, candidate: a.candidate, tap, outputChars: outcome.outputChars },
         );
       } catch (err) {
         gw.logger.log("error", "usage write failed", { requestId: job.requestId, error: (err as Error).message });
@@ -182,8 +182,10 @@ export interface UsageDetail {
   candidate?: Candidate;
   /** The body sent to the client (JSON answers and errors). */
   body?: string;
-  /** The upstream stream's bytes (streams). */
+  /** The upstream stream's bytes (streams, only while request logs are on). */
   tap?: StreamTap;
+  /** Answer characters a stream carried (counted as it passed). */
+  outputChars?: number;
 }
 
 /**
@@ -228,6 +230,8 @@ function estimatedRow(gw: Gateway, row: UsageRecord, d: UsageDetail): UsageRecor
   try {
     if (d.body !== undefined) {
       output = estimateResponseTokens(codecFor(d.job.surface).decodeResponse(JSON.parse(d.body)));
+    } else if (d.outputChars !== undefined) {
+      output = tokensOf(d.outputChars);
     } else if (d.tap && d.candidate) {
       const text = d.tap.text();
       output = estimateStreamTokens(text, codecFor(d.candidate.connection.provider.format), {

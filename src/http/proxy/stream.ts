@@ -15,7 +15,14 @@ export interface StreamHooks {
    * commit) settles before the terminal event is written to the client.
    */
   finish(
-    outcome: { status: number; usage: Usage | undefined; ttftMs: number | null; errorCode: string | null },
+    outcome: {
+      status: number;
+      usage: Usage | undefined;
+      ttftMs: number | null;
+      errorCode: string | null;
+      /** Characters of answer the upstream sent (text, thinking, tool calls): for an estimate without usage. */
+      outputChars: number;
+    },
   ): Promise<void>;
   now(): number;
 }
@@ -83,6 +90,8 @@ export function translateStream(
   });
   let usage: Usage | undefined;
   let finished = false;
+  /** Answer characters seen so far: counted as events pass, so an estimate needs no copy of the stream. */
+  let outputChars = 0;
   /** The usage commit started by this chunk's terminal event, awaited before the chunk is written. */
   let committing: Promise<void> | undefined;
   let terminal = false;
@@ -93,7 +102,7 @@ export function translateStream(
   function finish(status: number, errorCode: string | null): void {
     if (finished) return;
     finished = true;
-    committing = hooks.finish({ status, usage, ttftMs, errorCode }).catch(() => {});
+    committing = hooks.finish({ status, usage, ttftMs, errorCode, outputChars }).catch(() => {});
   }
 
   function encodeCanonical(events: StreamEvent[]): string {
@@ -113,7 +122,10 @@ export function translateStream(
     let errored: StreamEvent | undefined;
     let stops = false;
     for (const c of step.out) {
-      if (c.type === "message_start" && !c.created) c.created = Math.floor(hooks.now() / 1000);
+      if (c.type === "text_delta" || c.type === "thinking_delta") outputChars += c.text.length;
+      else if (c.type === "tool_call_delta") outputChars += c.arguments.length;
+      else if (c.type === "tool_call_start") outputChars += c.name.length;
+      else if (c.type === "message_start" && !c.created) c.created = Math.floor(hooks.now() / 1000);
       else if (c.type === "usage") usage = c.usage;
       else if (c.type === "message_stop") stops = true;
       else if (c.type === "error") errored = c;
