@@ -215,4 +215,18 @@ DELETE FROM usage_rollup;
 UPDATE usage_rollup_state SET last_id = 0 WHERE id = 1;
 `,
   },
+  {
+    version: 8,
+    name: "rollup_prompt_cache",
+    sql: `
+-- Prompt-cache figures per hour for upstream calls only (gateway cache hits and replays reached no provider), so
+-- Settings › AI reads aggregates instead of scanning usage. Rebuilt from the raw rows, as in migration 7.
+ALTER TABLE usage_rollup ADD COLUMN upstream_requests INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE usage_rollup ADD COLUMN upstream_tokens_in INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE usage_rollup ADD COLUMN tokens_cached INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE usage_rollup ADD COLUMN tokens_cache_write INTEGER NOT NULL DEFAULT 0;
+DELETE FROM usage_rollup;
+UPDATE usage_rollup_state SET last_id = 0 WHERE id = 1;
+`,
+  },
 ];

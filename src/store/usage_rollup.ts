@@ -79,13 +79,21 @@ export function rollupUsage(db: Db, options: { maxRows?: number } = {}): number 
   try {
     for (const dim of ROLLUP_DIMS) {
       db.prepare(
-        `INSERT INTO usage_rollup (dim, hour, value, requests, tokens_in, tokens_out, cost, errors)
+        `INSERT INTO usage_rollup (dim, hour, value, requests, tokens_in, tokens_out, cost, errors, upstream_requests,
+           upstream_tokens_in, tokens_cached, tokens_cache_write)
          SELECT '${dim}', (ts / ${HOUR}) * ${HOUR} AS h, ${ROLLUP_VALUE[dim]} AS v, COUNT(*), SUM(tokens_in),
-           SUM(tokens_out), SUM(cost), SUM(status >= 400)
+           SUM(tokens_out), SUM(cost), SUM(status >= 400), SUM(cached = 0),
+           COALESCE(SUM(CASE WHEN cached = 0 THEN tokens_in END), 0),
+           COALESCE(SUM(CASE WHEN cached = 0 THEN tokens_cached END), 0),
+           COALESCE(SUM(CASE WHEN cached = 0 THEN tokens_cache_write END), 0)
          FROM usage WHERE id > ? AND id <= ? GROUP BY h, v
          ON CONFLICT (dim, hour, value) DO UPDATE SET requests = requests + excluded.requests,
            tokens_in = tokens_in + excluded.tokens_in, tokens_out = tokens_out + excluded.tokens_out,
-           cost = cost + excluded.cost, errors = errors + excluded.errors`,
+           cost = cost + excluded.cost, errors = errors + excluded.errors,
+           upstream_requests = upstream_requests + excluded.upstream_requests,
+           upstream_tokens_in = upstream_tokens_in + excluded.upstream_tokens_in,
+           tokens_cached = tokens_cached + excluded.tokens_cached,
+           tokens_cache_write = tokens_cache_write + excluded.tokens_cache_write`,
       ).run(from, upTo);
     }
     const folded = (db.prepare("SELECT COUNT(*) AS n FROM usage WHERE id > ? AND id <= ?").get(from, upTo) as {
