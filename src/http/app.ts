@@ -27,12 +27,15 @@ import { anthropicRoutes } from "./routes/anthropic.ts";
 import { geminiRoutes } from "./routes/gemini.ts";
 import { responsesRoutes } from "./routes/responses.ts";
 
-/** Sets a fresh `x-request-id` on every response: a random per-process prefix plus a counter (unique, cheap). */
-function requestId(): MiddlewareHandler<AppEnv> {
-  const prefix = `req_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
+/**
+ * Sets a fresh `x-request-id` on every response: the time (base 36 ms, so a log lookup by id can use the time
+ * index: see `requestIdTime`), a random per-process part and a counter (unique, cheap).
+ */
+function requestId(now: () => number): MiddlewareHandler<AppEnv> {
+  const process = crypto.randomUUID().replaceAll("-", "").slice(0, 8);
   let counter = 0;
   return async function requestId(c, next) {
-    const id = `${prefix}${(++counter).toString(36).padStart(6, "0")}`;
+    const id = `req_${now().toString(36).padStart(9, "0")}${process}${(++counter).toString(36).padStart(5, "0")}`;
     c.set("requestId", id);
     await next();
     // Proxied responses carry it already; setting it again would make Hono copy the response.
@@ -71,7 +74,7 @@ function requestBodyLimit(gw: Gateway): MiddlewareHandler<AppEnv> {
 
 export function createApp(gw: Gateway): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.use("*", requestId());
+  app.use("*", requestId(gw.now));
   app.onError((err, c) => {
     const gerr = toGatewayError(err);
     if (gerr.status >= 500 && !(err instanceof GatewayError)) {

@@ -175,6 +175,17 @@ export interface LogDetail {
  * the lookup goes through a timestamp when it has one (the bodies', or `ts` from a link that listed the row),
  * else scans newest first (recent ids are found in the first chunk; an unknown id reads the whole table once).
  */
+/** The time a gateway request id was minted (`req_` + 9 base-36 ms digits + …), or undefined for other ids. */
+export function requestIdTime(requestId: string): number | undefined {
+  const m = /^req_([0-9a-z]{9})[0-9a-f]{8}[0-9a-z]{5,}$/.exec(requestId);
+  if (!m) return undefined;
+  const t = parseInt(m[1], 36);
+  return Number.isFinite(t) ? t : undefined;
+}
+
+/** How far a usage row's `ts` (the request's start) may lie from its id's time. */
+const ID_TIME_SLACK_MS = 60_000;
+
 export function logDetail(db: Db, requestId: string, options: { ts?: number } = {}): LogDetail | undefined {
   const body = db.prepare("SELECT ts, request, response, truncated FROM request_bodies WHERE request_id = ?").get(
     requestId,
@@ -184,6 +195,15 @@ export function logDetail(db: Db, requestId: string, options: { ts?: number } = 
   if (ts !== undefined) {
     raw = db.prepare("SELECT * FROM usage WHERE ts = ? AND request_id = ? ORDER BY id").all(
       ts,
+      requestId,
+    ) as unknown as Array<Record<string, unknown>>;
+  }
+  const minted = raw.length === 0 ? requestIdTime(requestId) : undefined;
+  if (minted !== undefined) {
+    // The id carries its time: a range of the ts index instead of a scan of the table.
+    raw = db.prepare("SELECT * FROM usage WHERE ts >= ? AND ts <= ? AND request_id = ? ORDER BY id").all(
+      minted - ID_TIME_SLACK_MS,
+      minted + ID_TIME_SLACK_MS,
       requestId,
     ) as unknown as Array<Record<string, unknown>>;
   }

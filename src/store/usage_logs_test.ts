@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { openDb } from "./db.ts";
 import type { Db } from "./db.ts";
-import { insertBodies, listLogs, logDetail, parseAttempts } from "./usage_logs.ts";
+import { insertBodies, listLogs, logDetail, parseAttempts, requestIdTime } from "./usage_logs.ts";
 import { insertSyntheticUsage } from "./usage_synthetic.ts";
 
 const T0 = Date.UTC(2026, 0, 10);
@@ -78,4 +78,29 @@ Deno.test("parseAttempts() reads the route header form, models with slashes incl
     { provider: "openrouter", connection: "main", model: "meta/llama-3", status: 200 },
   ]);
   assert.deepEqual(parseAttempts(""), []);
+});
+
+Deno.test("requestIdTime() reads the time a gateway id carries; logDetail() finds an old row by id alone", () => {
+  const minted = Date.parse("2026-11-02T10:00:00Z");
+  const id = `req_${minted.toString(36).padStart(9, "0")}0a1b2c3d00001`;
+  assert.equal(requestIdTime(id), minted);
+  assert.equal(requestIdTime("req_not-ours"), undefined);
+  assert.equal(requestIdTime("chatcmpl-123"), undefined);
+  const dir = Deno.makeTempDirSync();
+  const db = openDb(`${dir}/t.sqlite`);
+  try {
+    const put = db.prepare(
+      `INSERT INTO usage (ts, request_id, surface, requested_model, status, stream, latency_ms, attempts)
+       VALUES (?, ?, 'openai', 'm', 200, 0, 1, 'openai:a/m=200')`,
+    );
+    put.run(minted + 3, id);
+    for (let i = 0; i < 50; i++) put.run(minted + 3_600_000 + i, `other-${i}`);
+    const found = logDetail(db, id);
+    assert.equal(found?.rows.length, 1);
+    assert.equal(found?.rows[0].requestId, id);
+    assert.equal(logDetail(db, `req_${minted.toString(36).padStart(9, "0")}0a1b2c3d00002`), undefined);
+  } finally {
+    db.close();
+    Deno.removeSync(dir, { recursive: true });
+  }
 });
