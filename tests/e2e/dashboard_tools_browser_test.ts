@@ -141,6 +141,13 @@ Deno.test({
         [...document.querySelectorAll("main table td")].some((td) => td.textContent === "openai/gpt-4.1")
       );
 
+      // Logs: the chat tester's request is listed, and its detail shows the route trace.
+      await go(page, `${base}/logs`);
+      await waitForText(page, "openai/gpt-4.1");
+      await page.click("main table a[href^='/logs/req_']");
+      await page.waitForSelector("main ol li, main ul li");
+      await waitForText(page, "answered");
+
       // Usage: the chat is counted; pricing and budgets validate inline.
       await go(page, `${base}/usage?range=24h`);
       await waitForText(page, "openai/gpt-4.1");
