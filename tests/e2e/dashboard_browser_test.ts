@@ -7,48 +7,19 @@
  * Skips, saying why, only when /usr/bin/chromium is absent (CI installs it).
  */
 import assert from "node:assert/strict";
-import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import type { Browser } from "puppeteer-core";
+import { go, hasChromium, launchChromium, openPage, shoot, SHOTS, waitForText } from "../helpers/browser.ts";
 import { startFakeOpenAI } from "../helpers/fake_openai.ts";
-import { makeRoot, removeRoot, REPO_ROOT, startGateway } from "../helpers/server.ts";
+import { makeRoot, removeRoot, startGateway } from "../helpers/server.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const SHOTS = `${REPO_ROOT}/tests/artifacts/screenshots`;
 const PASSWORD = "browser-test-password";
 const PROVIDER_KEY = "sk-browser-provider-key-5f4e3d2c1b0a";
 
-const hasChromium = (() => {
-  try {
-    return Deno.statSync(CHROMIUM).isFile;
-  } catch {
-    return false;
-  }
-})();
-if (!hasChromium) console.warn(`dashboard browser test skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-
-/** Full-page screenshots at desktop and phone widths; returns to the desktop viewport. */
-async function shoot(page: Page, name: string): Promise<void> {
-  await page.setViewport({ width: 1280, height: 800 });
-  await page.screenshot({ path: `${SHOTS}/${name}-desktop.png`, fullPage: true });
-  await page.setViewport({ width: 375, height: 740, isMobile: true, hasTouch: true });
-  await page.screenshot({ path: `${SHOTS}/${name}-375.png`, fullPage: true });
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - globalThis.innerWidth);
-  assert.ok(overflow <= 1, `${name} scrolls sideways at 375 px (by ${overflow} px)`);
-  await page.setViewport({ width: 1280, height: 800 });
-}
-
-/** Waits until the page's text contains `text` (htmx swaps are asynchronous). */
-async function waitForText(page: Page, text: string, timeout = 5000): Promise<void> {
-  await page.waitForFunction((t: string) => document.body.innerText.includes(t), { timeout }, text);
-}
-
-async function go(page: Page, url: string): Promise<void> {
-  const res = await page.goto(url, { waitUntil: "load" });
-  assert.equal(res?.status(), 200, `${url} answered ${res?.status()}`);
-}
+const hasBrowser = hasChromium("dashboard browser test");
 
 Deno.test({
   name: "dashboard in Chromium: login, connection add + test, combo + preview, key, breaker trip + unlock",
-  ignore: !hasChromium,
+  ignore: !hasBrowser,
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
@@ -67,26 +38,8 @@ Deno.test({
     });
     let browser: Browser | undefined;
     try {
-      browser = await puppeteer.launch({
-        executablePath: CHROMIUM,
-        headless: true,
-        args: [
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-dev-shm-usage",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-          `--user-data-dir=${profile}`,
-        ],
-      });
-      const page = await browser.newPage();
-      page.setDefaultTimeout(8000);
-      const errors: string[] = [];
-      page.on("pageerror", (err) => errors.push(String(err)));
-      page.on("dialog", (d) => void d.accept());
-      await page.setViewport({ width: 1280, height: 800 });
+      browser = await launchChromium(profile);
+      const { page, errors } = await openPage(browser);
       const base = gw.url;
 
       // 1. Login (and the redirect of / without a session).

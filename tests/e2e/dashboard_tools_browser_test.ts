@@ -7,42 +7,14 @@
  * to a temp HOME after its diff. Screenshots of every page at 1280 and 375 px go to tests/artifacts/screenshots/.
  */
 import assert from "node:assert/strict";
-import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import type { Browser, Page } from "puppeteer-core";
+import { go, hasChromium, launchChromium, openPage, shoot, SHOTS, waitForText } from "../helpers/browser.ts";
 import { DEFAULT_TEXT, startFakeOpenAI } from "../helpers/fake_openai.ts";
-import { makeRoot, removeRoot, REPO_ROOT, startGateway } from "../helpers/server.ts";
+import { makeRoot, removeRoot, startGateway } from "../helpers/server.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const SHOTS = `${REPO_ROOT}/tests/artifacts/screenshots`;
 const PASSWORD = "browser-tools-password";
 
-const hasChromium = (() => {
-  try {
-    return Deno.statSync(CHROMIUM).isFile;
-  } catch {
-    return false;
-  }
-})();
-if (!hasChromium) console.warn(`dashboard tools browser test skipped: ${CHROMIUM} is missing`);
-
-async function shoot(page: Page, name: string): Promise<void> {
-  await page.setViewport({ width: 1280, height: 800 });
-  await page.screenshot({ path: `${SHOTS}/${name}-desktop.png`, fullPage: true });
-  await page.setViewport({ width: 375, height: 740, isMobile: true, hasTouch: true });
-  await page.screenshot({ path: `${SHOTS}/${name}-375.png`, fullPage: true });
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - globalThis.innerWidth);
-  assert.ok(overflow <= 1, `${name} scrolls sideways at 375 px (by ${overflow} px)`);
-  await page.setViewport({ width: 1280, height: 800 });
-}
-
-async function waitForText(page: Page, text: string, timeout = 8000): Promise<void> {
-  await page.waitForFunction((t: string) => document.body.innerText.includes(t), { timeout }, text);
-}
-
-async function go(page: Page, url: string): Promise<void> {
-  if (Deno.env.get("SY_E2E_TRACE")) console.log("go", url);
-  const res = await page.goto(url, { waitUntil: "load" });
-  assert.equal(res?.status(), 200, `${url} answered ${res?.status()}`);
-}
+const hasBrowser = hasChromium("dashboard tools browser test");
 
 /** Every input, select and textarea on the page has a label (or an aria label). */
 async function assertLabelled(page: Page, name: string): Promise<void> {
@@ -60,7 +32,7 @@ async function assertLabelled(page: Page, name: string): Promise<void> {
 
 Deno.test({
   name: "dashboard tools in Chromium: chat tester → live monitor, overview, usage; settings; bench; import; CLI write",
-  ignore: !hasChromium,
+  ignore: !hasBrowser,
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
@@ -77,23 +49,8 @@ Deno.test({
     });
     let browser: Browser | undefined;
     try {
-      browser = await puppeteer.launch({
-        executablePath: CHROMIUM,
-        headless: true,
-        args: [
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-dev-shm-usage",
-          "--no-first-run",
-          `--user-data-dir=${profile}`,
-        ],
-      });
-      const page = await browser.newPage();
-      page.setDefaultTimeout(8000);
-      const errors: string[] = [];
-      page.on("pageerror", (err) => errors.push(String(err)));
-      page.on("dialog", (d) => void d.accept());
-      await page.setViewport({ width: 1280, height: 800 });
+      browser = await launchChromium(profile);
+      const { page, errors } = await openPage(browser);
       const base = gw.url;
 
       await go(page, `${base}/login`);
