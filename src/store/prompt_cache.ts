@@ -1,6 +1,6 @@
 /** @module Prompt-cache statistics from the usage table: tokens read from and written to each provider's cache. */
 import type { Db } from "./db.ts";
-import { rollupWatermark } from "./usage_rollup.ts";
+import { acrossRollup } from "./usage_rollup.ts";
 
 export interface PromptCacheRow {
   provider: string;
@@ -13,8 +13,6 @@ export interface PromptCacheRow {
   /** cacheReadTokens / inputTokens (0 without input). */
   readRatio: number;
 }
-
-const HOUR_MS = 3_600_000;
 
 interface Sums {
   p: string;
@@ -49,16 +47,7 @@ function rolledSums(db: Db, from: number, to: number): Sums[] {
  * partial hours at each end from usage itself.
  */
 export function promptCacheStats(db: Db, from: number, to: number): PromptCacheRow[] {
-  const hFrom = Math.ceil(from / HOUR_MS) * HOUR_MS;
-  const hTo = Math.floor(to / HOUR_MS) * HOUR_MS;
-  const parts = hFrom < hTo
-    ? [
-      rawSums(db, from, hFrom),
-      rolledSums(db, hFrom, hTo),
-      rawSums(db, hFrom, hTo, rollupWatermark(db)),
-      rawSums(db, hTo, to),
-    ]
-    : [rawSums(db, from, to)];
+  const parts = acrossRollup(db, from, to, (f, t, above) => rawSums(db, f, t, above), (f, t) => rolledSums(db, f, t));
   const acc = new Map<string, Sums>();
   for (const rows of parts) {
     for (const row of rows) {

@@ -142,24 +142,40 @@ function rolledRows(db: Db, group: UsageGroup | "total", from: number, to: numbe
 }
 
 /**
+ * The pieces that together cover [from, to): whole hours from the aggregates plus the rows above their watermark,
+ * and the partial hours at each end from usage itself (through the ts index). `raw(from, to, aboveId?)` reads usage
+ * rows (only ids above `aboveId` when given); `rolled(from, to)` reads usage_rollup.
+ */
+export function acrossRollup<T>(
+  db: Db,
+  from: number,
+  to: number,
+  raw: (from: number, to: number, aboveId?: number) => T[],
+  rolled: (from: number, to: number) => T[],
+): T[][] {
+  const hFrom = Math.ceil(from / HOUR) * HOUR;
+  const hTo = Math.floor(to / HOUR) * HOUR;
+  if (hFrom >= hTo) return [raw(from, to)];
+  // One connection on one thread: the rollup job cannot run between these reads, so the watermark holds.
+  const watermark = rollupWatermark(db);
+  return [raw(from, hFrom), rolled(hFrom, hTo), raw(hFrom, hTo, watermark), raw(hTo, to)];
+}
+
+/**
  * Totals over [from, to) (ms), optionally grouped. Whole hours come from usage_rollup plus the rows above its
  * watermark; the partial hours at each end come from usage through the ts index (at most two hours of rows).
  */
 export function summarizeUsage(db: Db, from: number, to: number, groupBy?: UsageGroup): UsageSummary {
   const group = groupBy ?? "total";
   const acc = new Map<string, Agg>();
-  const hFrom = Math.ceil(from / HOUR) * HOUR;
-  const hTo = Math.floor(to / HOUR) * HOUR;
-  if (hFrom < hTo) {
-    // One connection on one thread: the rollup job cannot run between these reads, so the watermark holds.
-    const watermark = rollupWatermark(db);
-    addRows(acc, rawRows(db, group, from, hFrom));
-    addRows(acc, rolledRows(db, group, hFrom, hTo));
-    addRows(acc, rawRows(db, group, hFrom, hTo, watermark));
-    addRows(acc, rawRows(db, group, hTo, to));
-  } else {
-    addRows(acc, rawRows(db, group, from, to));
-  }
+  const parts = acrossRollup(
+    db,
+    from,
+    to,
+    (f, t, above) => rawRows(db, group, f, t, above),
+    (f, t) => rolledRows(db, group, f, t),
+  );
+  for (const rows of parts) addRows(acc, rows);
   const all = [...acc.values()].filter((a) => a.n > 0);
   const out: UsageSummary = {
     totalRequests: 0,

@@ -1,6 +1,6 @@
 /** @module Usage per UTC day, provider and model for the dashboard, from the hourly aggregates plus the raw tail. */
 import type { Db } from "./db.ts";
-import { rollupWatermark } from "./usage_rollup.ts";
+import { acrossRollup } from "./usage_rollup.ts";
 
 export const DAY_MS = 86_400_000;
 
@@ -17,7 +17,6 @@ export interface DailyUsageRow {
   errors: number;
 }
 
-const HOUR_MS = 3_600_000;
 const SUMS = "COUNT(*) AS requests, SUM(tokens_in) AS tokensIn, SUM(tokens_out) AS tokensOut, SUM(cost) AS cost, " +
   "SUM(status >= 400) AS errors";
 
@@ -49,16 +48,7 @@ function rolledDaily(db: Db, from: number, to: number): DailyUsageRow[] {
  * at 1M rows touches a few thousand aggregate rows instead of every usage row.
  */
 export function dailyUsage(db: Db, from: number, to: number): DailyUsageRow[] {
-  const hFrom = Math.ceil(from / HOUR_MS) * HOUR_MS;
-  const hTo = Math.floor(to / HOUR_MS) * HOUR_MS;
-  const parts = hFrom < hTo
-    ? [
-      rawDaily(db, from, hFrom),
-      rolledDaily(db, hFrom, hTo),
-      rawDaily(db, hFrom, hTo, rollupWatermark(db)),
-      rawDaily(db, hTo, to),
-    ]
-    : [rawDaily(db, from, to)];
+  const parts = acrossRollup(db, from, to, (f, t, above) => rawDaily(db, f, t, above), (f, t) => rolledDaily(db, f, t));
   const acc = new Map<string, DailyUsageRow>();
   for (const rows of parts) {
     for (const r of rows) {
