@@ -1,20 +1,12 @@
 /** In-process handler tests of the logs pages: `app.request()` against a real store in a temp folder. */
 import assert from "node:assert/strict";
-import { loadConfig } from "../../config/mod.ts";
 import { createUsageWriter, insertApiKey, insertBodies, insertConnection, type UsageRecord } from "../../store/mod.ts";
-import { createApp } from "../app.ts";
-import type { Gateway } from "../context.ts";
-import { createGateway } from "../gateway.ts";
+import { type DashboardSession, startDashboardSession } from "../../../tests/helpers/dashboard_session.ts";
 
 const PASSWORD = "logs-test-password";
 const T0 = Date.UTC(2026, 0, 2, 3, 0, 0);
 
-interface Harness {
-  gw: Gateway;
-  app: ReturnType<typeof createApp>;
-  get(path: string, headers?: Record<string, string>): Promise<{ status: number; text: string }>;
-  close(): Promise<void>;
-}
+type Harness = DashboardSession;
 
 function usage(i: number, over: Partial<UsageRecord> = {}): UsageRecord {
   const failed = i % 10 === 9;
@@ -46,18 +38,13 @@ function usage(i: number, over: Partial<UsageRecord> = {}): UsageRecord {
 }
 
 async function harness(env: Record<string, string> = {}): Promise<Harness> {
-  const root = await Deno.makeTempDir({ prefix: "sy-dash-logs-" });
-  const vars: Record<string, string> = { INITIAL_PASSWORD: PASSWORD, LOG_LEVEL: "error", ...env };
-  const gw = await createGateway(loadConfig({ args: ["--data-dir", `${root}/data`], env: (k) => vars[k] }), {
+  const h = await startDashboardSession({
+    password: PASSWORD,
+    prefix: "sy-dash-logs-",
     fetch: () => Promise.resolve(new Response("no", { status: 500 })),
+    env: () => env,
   });
-  const app = createApp(gw);
-  const login = await app.request("/login", {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ password: PASSWORD }),
-  });
-  const cookie = login.headers.get("set-cookie")!.split(";")[0];
+  const gw = h.gw;
   insertApiKey(gw.db, {
     id: "key-a",
     name: "laptop",
@@ -80,18 +67,7 @@ async function harness(env: Record<string, string> = {}): Promise<Harness> {
   const writer = createUsageWriter(gw.db);
   for (let i = 0; i < 120; i++) void writer.record(usage(i, { connectionId: i % 10 === 9 ? null : personal.id }));
   writer.flush();
-  return {
-    gw,
-    app,
-    async get(path, headers = {}) {
-      const res = await app.request(path, { headers: { cookie, ...headers } });
-      return { status: res.status, text: await res.text() };
-    },
-    async close() {
-      gw.db.close();
-      await Deno.remove(root, { recursive: true });
-    },
-  };
+  return h;
 }
 
 Deno.test("logs pages: 303 to /login without a session, HX-Redirect for htmx", async () => {

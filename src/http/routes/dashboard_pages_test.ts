@@ -1,26 +1,11 @@
 /** In-process handler tests of the dashboard pages: `app.request()` against a real store in a temp folder. */
 import assert from "node:assert/strict";
-import { loadConfig } from "../../config/mod.ts";
-import { createApp } from "../app.ts";
-import type { Gateway } from "../context.ts";
-import { createGateway } from "../gateway.ts";
+import { type DashboardSession, login, startDashboardSession } from "../../../tests/helpers/dashboard_session.ts";
 
 const PASSWORD = "handler-test-password";
 const PROVIDER_KEY = "sk-handler-secret-key-0123456789";
 
-interface Harness {
-  gw: Gateway;
-  app: ReturnType<typeof createApp>;
-  cookie: string;
-  csrf: string;
-  get(path: string, headers?: Record<string, string>): Promise<{ status: number; text: string; res: Response }>;
-  post(
-    path: string,
-    fields: Record<string, string | string[]>,
-    options?: { htmx?: boolean; csrf?: boolean; cookie?: string },
-  ): Promise<{ status: number; text: string; res: Response }>;
-  close(): Promise<void>;
-}
+type Harness = DashboardSession;
 
 const upstream: typeof fetch = (input) => {
   const url = String(input instanceof Request ? input.url : input);
@@ -28,56 +13,8 @@ const upstream: typeof fetch = (input) => {
   return Promise.resolve(new Response("no", { status: 500 }));
 };
 
-async function login(app: ReturnType<typeof createApp>): Promise<string> {
-  const res = await app.request("/login", {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ password: PASSWORD }),
-  });
-  assert.equal(res.status, 303);
-  return res.headers.get("set-cookie")!.split(";")[0];
-}
-
 async function harness(): Promise<Harness> {
-  const root = await Deno.makeTempDir({ prefix: "sy-dash-" });
-  const env: Record<string, string> = { INITIAL_PASSWORD: PASSWORD, LOG_LEVEL: "error" };
-  const gw = await createGateway(loadConfig({ args: ["--data-dir", `${root}/data`], env: (k) => env[k] }), {
-    fetch: upstream,
-  });
-  const app = createApp(gw);
-  const cookie = await login(app);
-  const page = await (await app.request("/", { headers: { cookie } })).text();
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1];
-  const h: Harness = {
-    gw,
-    app,
-    cookie,
-    csrf,
-    async get(path, headers = {}) {
-      const res = await app.request(path, { headers: { cookie, ...headers } });
-      return { status: res.status, text: await res.text(), res };
-    },
-    async post(path, fields, options = {}) {
-      const body = new URLSearchParams();
-      if (options.csrf !== false) body.append("_csrf", csrf);
-      for (const [k, v] of Object.entries(fields)) for (const x of [v].flat()) body.append(k, x);
-      const res = await app.request(path, {
-        method: "POST",
-        headers: {
-          cookie: options.cookie ?? cookie,
-          "content-type": "application/x-www-form-urlencoded",
-          ...(options.htmx ? { "hx-request": "true" } : {}),
-        },
-        body,
-      });
-      return { status: res.status, text: await res.text(), res };
-    },
-    async close() {
-      gw.db.close();
-      await Deno.remove(root, { recursive: true });
-    },
-  };
-  return h;
+  return await startDashboardSession({ password: PASSWORD, prefix: "sy-dash-", fetch: upstream });
 }
 
 const PAGES = ["/", "/providers", "/providers/openai", "/combos", "/keys", "/health", "/account"];
@@ -263,7 +200,7 @@ Deno.test("health: an open breaker shows with time left; force unlock and reset 
 Deno.test("account: wrong current password inline; a change ends the other sessions only", async () => {
   const h = await harness();
   try {
-    const other = await login(h.app);
+    const other = await login(h.app, PASSWORD);
     const wrong = await h.post("/account/password", {
       current: "nope",
       next: "new-password-1",

@@ -3,15 +3,11 @@
  * temp folder and a fake OpenAI upstream (JSON and SSE answers with usage).
  */
 import assert from "node:assert/strict";
-import { loadConfig } from "../../config/mod.ts";
-import { createApp } from "../app.ts";
-import type { Gateway } from "../context.ts";
-import { createGateway } from "../gateway.ts";
+import { type DashboardSession, startDashboardSession } from "../../../tests/helpers/dashboard_session.ts";
 import { createConnectionOp } from "../manage/connections.ts";
 import { createKeyOp } from "../manage/keys.ts";
 
 const PASSWORD = "tools-test-password";
-const LOCAL = { remoteAddr: { hostname: "127.0.0.1", port: 1, transport: "tcp" } };
 
 const upstream: typeof fetch = (input, init) => Promise.resolve(answer(input, init));
 
@@ -42,62 +38,15 @@ function answer(input: RequestInfo | URL, init?: RequestInit): Response {
   return new Response(text, { headers: { "content-type": "text/event-stream" } });
 }
 
-interface H {
-  gw: Gateway;
-  root: string;
-  get(path: string, headers?: Record<string, string>): Promise<{ status: number; text: string; res: Response }>;
-  post(
-    path: string,
-    fields: Record<string, string | string[]>,
-    opts?: { htmx?: boolean; local?: boolean },
-  ): Promise<{ status: number; text: string; res: Response }>;
-  app: ReturnType<typeof createApp>;
-  cookie: string;
-  csrf: string;
-  close(): Promise<void>;
-}
+type H = DashboardSession;
 
 async function harness(): Promise<H> {
-  const root = await Deno.makeTempDir({ prefix: "sy-dash-tools-" });
-  const env: Record<string, string> = { INITIAL_PASSWORD: PASSWORD, LOG_LEVEL: "error", HOME: `${root}/home` };
-  const gw = await createGateway(loadConfig({ args: ["--data-dir", `${root}/data`], env: (k) => env[k] }), {
+  return await startDashboardSession({
+    password: PASSWORD,
+    prefix: "sy-dash-tools-",
     fetch: upstream,
+    env: (root) => ({ HOME: `${root}/home` }),
   });
-  const app = createApp(gw);
-  const login = await app.request("/login", {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ password: PASSWORD }),
-  });
-  const cookie = login.headers.get("set-cookie")!.split(";")[0];
-  const page = await (await app.request("/usage", { headers: { cookie } })).text();
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1];
-  return {
-    gw,
-    root,
-    app,
-    cookie,
-    csrf,
-    async get(path, headers = {}) {
-      const res = await app.request(path, { headers: { cookie, ...headers } });
-      return { status: res.status, text: await res.text(), res };
-    },
-    async post(path, fields, opts = {}) {
-      const body = new URLSearchParams({ _csrf: csrf });
-      for (const [k, v] of Object.entries(fields)) for (const x of [v].flat()) body.append(k, x);
-      const headers = {
-        cookie,
-        "content-type": "application/x-www-form-urlencoded",
-        ...(opts.htmx ? { "hx-request": "true" } : {}),
-      };
-      const res = await app.request(path, { method: "POST", headers, body }, opts.local ? LOCAL : undefined);
-      return { status: res.status, text: await res.text(), res };
-    },
-    async close() {
-      gw.db.close();
-      await Deno.remove(root, { recursive: true });
-    },
-  };
 }
 
 async function withConnection(h: H): Promise<void> {
