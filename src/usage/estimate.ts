@@ -1,9 +1,8 @@
 /**
- * @module Local estimates of output tokens (about 4 characters a token, like the request estimate) for
- * upstreams that report no usage: from a decoded answer, or from the SSE text of a stream.
+ * @module Local token estimates (about 4 characters a token) for upstreams that report no usage, and for
+ * count_tokens against non-Anthropic upstreams: a request, a decoded answer, or characters counted off a stream.
  */
-import type { ChatResponse, SseEvent, StreamEvent } from "../core/canonical.ts";
-import { createSseParser } from "../core/sse.ts";
+import type { ChatRequest, ChatResponse } from "../core/canonical.ts";
 
 /** About four characters a token. */
 export function tokensOf(chars: number): number {
@@ -20,38 +19,24 @@ export function estimateResponseTokens(res: ChatResponse): number {
   return tokensOf(chars);
 }
 
-/** What a stream decoder needs (a codec's two stream members). */
-export interface StreamDecoder<S> {
-  initDecodeStream(): S;
-  decodeStream(state: S, event: SseEvent): { state: S; out: StreamEvent[] };
-}
-
-/**
- * Replays SSE text through the format's decoder and counts the deltas. When only the first part of the stream
- * was kept, the count is scaled by `totalBytes / keptBytes`.
- */
-export function estimateStreamTokens<S>(
-  sseText: string,
-  decoder: StreamDecoder<S>,
-  scale: { keptBytes: number; totalBytes: number } = { keptBytes: 1, totalBytes: 1 },
-): number {
-  const parser = createSseParser();
-  let state = decoder.initDecodeStream();
+/** Every text the model would read: system, messages, tool calls/results and tool schemas (at least 1). */
+export function estimateRequestTokens(req: ChatRequest): number {
   let chars = 0;
-  const events = [...parser.push(sseText), ...parser.end()];
-  for (const ev of events) {
-    try {
-      const step = decoder.decodeStream(state, ev);
-      state = step.state;
-      for (const c of step.out) {
-        if (c.type === "text_delta" || c.type === "thinking_delta") chars += c.text.length;
-        else if (c.type === "tool_call_delta") chars += c.arguments.length;
-        else if (c.type === "tool_call_start") chars += c.name.length;
-      }
-    } catch {
-      // A malformed event counts nothing; the rest still does.
+  for (const s of req.system) chars += s.text.length;
+  for (const m of req.messages) {
+    chars += 4; // role and framing
+    for (const p of m.content) {
+      if (p.type === "text" || p.type === "thinking") chars += p.text.length;
+      else if (p.type === "tool_call") chars += p.name.length + p.arguments.length;
+      else if (p.type === "tool_result") {
+        for (const r of p.content) chars += r.type === "text" ? r.text.length : 1600 * 4;
+      } else if (p.type === "image") chars += 1600 * 4; // a typical image costs on the order of 1,600 tokens
     }
   }
-  const factor = scale.keptBytes > 0 ? Math.max(1, scale.totalBytes / scale.keptBytes) : 1;
-  return tokensOf(Math.round(chars * factor));
+  for (const t of req.tools ?? []) {
+    if (t.type === "function") {
+      chars += t.name.length + (t.description?.length ?? 0) + JSON.stringify(t.parameters).length;
+    }
+  }
+  return Math.max(1, tokensOf(chars));
 }

@@ -14,9 +14,8 @@ import { costOf, priceOf } from "./cost.ts";
 import { type Attempt, NO_USAGE, type ProxyJob, routeHeader, usageRow } from "./job.ts";
 import { clientWantsUsage } from "./prepare.ts";
 import { translateStream } from "./stream.ts";
-import { estimateRequestTokens } from "./estimate.ts";
 import { canonicalOf } from "./prepare.ts";
-import { estimateResponseTokens, estimateStreamTokens, tokensOf } from "../../usage/estimate.ts";
+import { estimateRequestTokens, estimateResponseTokens, tokensOf } from "../../usage/estimate.ts";
 import { type StreamTap, tapStream } from "../../usage/stream_tap.ts";
 
 export function scrubSecrets(text: string, secret: string | undefined): string {
@@ -232,12 +231,6 @@ function estimatedRow(gw: Gateway, row: UsageRecord, d: UsageDetail): UsageRecor
       output = estimateResponseTokens(codecFor(d.job.surface).decodeResponse(JSON.parse(d.body)));
     } else if (d.outputChars !== undefined) {
       output = tokensOf(d.outputChars);
-    } else if (d.tap && d.candidate) {
-      const text = d.tap.text();
-      output = estimateStreamTokens(text, codecFor(d.candidate.connection.provider.format), {
-        keptBytes: new TextEncoder().encode(text).length,
-        totalBytes: d.tap.totalBytes(),
-      });
     }
   } catch { /* an answer that cannot be decoded again: input only */ }
   if (input === 0 && output === 0) return row;

@@ -16,8 +16,3 @@ export function costOf(price: Price | undefined, usage: Usage): number {
   const total = fresh * price.input + cached * (price.cachedInput ?? price.input) + usage.outputTokens * price.output;
   return total / 1e6;
 }
-
-/** A rough local estimate (about 4 characters a token) for upstreams that report no usage. */
-export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4);
-}

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { costOf, estimateTokens } from "./cost.ts";
+import { tokensOf } from "../../usage/estimate.ts";
+import { costOf } from "./cost.ts";
 
 Deno.test("costOf() bills fresh input, cached input at the cached price, and output per 1M tokens", () => {
   const price = { input: 3, output: 15, cachedInput: 0.3 };
@@ -16,8 +17,8 @@ Deno.test("costOf() is 0 for a model without a known price, and never negative",
   assert.equal(costOf({ input: 1, output: 1 }, { inputTokens: 10, cachedInputTokens: 50, outputTokens: 0 }), 0.00005);
 });
 
-Deno.test("estimateTokens() counts about four characters a token", () => {
-  assert.equal(estimateTokens(""), 0);
-  assert.equal(estimateTokens("abcd"), 1);
-  assert.equal(estimateTokens("abcde"), 2);
+Deno.test("tokensOf() counts about four characters a token", () => {
+  assert.equal(tokensOf("".length), 0);
+  assert.equal(tokensOf("abcd".length), 1);
+  assert.equal(tokensOf("abcde".length), 2);
 });

@@ -6,7 +6,7 @@ import { candidatesFor, resolveTargets } from "../../routing/resolve.ts";
 import { codecFor } from "../../translate/mod.ts";
 import type { AppEnv, Gateway } from "../context.ts";
 import { callUpstream, readBounded } from "../proxy/upstream.ts";
-import { estimateRequestTokens } from "../proxy/estimate.ts";
+import { estimateRequestTokens } from "../../usage/estimate.ts";
 import { readJsonObject, runProxy, validate } from "./ingress.ts";
 
 const messagesSchema = z.looseObject({
