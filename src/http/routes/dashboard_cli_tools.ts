@@ -72,7 +72,7 @@ export function cliToolRoutes(gw: Gateway, render: Renderer): Hono<AppEnv> {
   app.get("/cli-tools", guarded(gw, (c) => page(c)));
 
   app.post(
-    "/cli-tools/key",
+    "/cli-tools-key",
     guarded(gw, async (c) => {
       const form = await readForm(c);
       try {

@@ -70,7 +70,7 @@ export function comboRoutes(gw: Gateway, render: Renderer): Hono<AppEnv> {
   app.get("/combos", guarded(gw, (c) => page(c)));
 
   app.get(
-    "/combos/preview",
+    "/combo-preview",
     guarded(gw, (c) => {
       const name = (c.req.query("model") ?? "").trim();
       const preview = name ? previewRoute(gw, name) : null;

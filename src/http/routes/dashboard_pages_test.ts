@@ -162,13 +162,13 @@ Deno.test("combos: create, reorder, cycle refused inline, alias, fallback, route
     assert.equal(h.gw.state.aliases[0].pattern, "gpt-*");
     await h.post("/fallback", { fallback: "openai/c" }, { htmx: true });
     assert.deepEqual(h.gw.state.settings.routing.fallbackChain, ["openai/c"]);
-    const preview = await h.get("/combos/preview?model=coding", { "hx-request": "true" });
+    const preview = await h.get("/combo-preview?model=coding", { "hx-request": "true" });
     assert.deepEqual([...preview.text.matchAll(/<li><code>([^<]+)<\/code>/g)].map((m) => m[1]), [
       "openai/b",
       "openai/a",
       "openai/c",
     ]);
-    const unknown = await h.get("/combos/preview?model=nope", { "hx-request": "true" });
+    const unknown = await h.get("/combo-preview?model=nope", { "hx-request": "true" });
     assert.match(unknown.text, /class="error"/);
   } finally {
     await h.close();

@@ -117,7 +117,7 @@ export function settingsPageRoutes(gw: Gateway, render: Renderer): Hono<AppEnv> 
   app.get("/settings/db/export-all", guarded(gw, async (c) => download(c, await exportAllOp(gw))));
 
   app.post(
-    "/settings/db/import",
+    "/settings-import",
     bodyLimit({
       maxSize: IMPORT_LIMIT_BYTES + 64 * 1024,
       onError: () => {

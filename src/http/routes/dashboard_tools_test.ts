@@ -181,7 +181,7 @@ Deno.test("settings: export the database and import it back (pre-import backup);
       const fd = new FormData();
       fd.append("_csrf", h.csrf);
       fd.append("file", new File([data as BlobPart], "store.sqlite"));
-      const res = await h.app.request("/settings/db/import", {
+      const res = await h.app.request("/settings-import", {
         method: "POST",
         headers: { cookie: h.cookie, "hx-request": "true" },
         body: fd,
@@ -270,7 +270,7 @@ Deno.test("cli tools: snippets with a fresh key; write-it-for-me only for a loca
     const page = await h.get("/cli-tools?model=coding");
     assert.match(page.text, /ANTHROPIC_BASE_URL=&#39;http:\/\/localhost&#39;/);
     assert.ok(!page.text.includes("for me…"), "no write button for a non-local client");
-    const made = await h.post("/cli-tools/key", { name: "tools", model: "coding" });
+    const made = await h.post("/cli-tools-key", { name: "tools", model: "coding" });
     assert.equal(made.status, 201);
     const key = /id="new-key" type="text" readonly value="(sy-[^"]+)"/.exec(made.text)![1];
     assert.ok(made.text.includes(`ANTHROPIC_API_KEY=&#39;${key}&#39;`));
