@@ -1,5 +1,5 @@
 /** @module The only composition root: config → store → createApp(gateway) → Deno.serve; and the CLI commands. */
-import { type AppConfig, loadConfig, USAGE } from "./config/mod.ts";
+import { type AppConfig, loadConfigAsync, USAGE } from "./config/mod.ts";
 import { ConfigError } from "./core/errors.ts";
 import { createApp } from "./http/app.ts";
 import { createGateway, dbPathOf, openStore, VERSION } from "./http/gateway.ts";
@@ -78,7 +78,7 @@ async function serve(config: AppConfig): Promise<void> {
 async function main(args: string[]): Promise<number> {
   let config: AppConfig;
   try {
-    config = loadConfig({ args });
+    config = await loadConfigAsync({ args });
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`switchyard: ${err.message}`);

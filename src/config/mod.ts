@@ -4,7 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { ConfigError } from "../core/errors.ts";
-import { loadConfigFile, type LoadedConfigFile } from "./file.ts";
+import { loadConfigFile, type LoadedConfigFile, loadYamlSupport, YamlNotLoaded } from "./file.ts";
 
 export type Command = "serve" | "reset-password" | "export" | "import" | "version" | "help";
 
@@ -89,7 +89,21 @@ function readEnv(name: string): string | undefined {
   return Deno.env.get(name);
 }
 
-/** Parses argv and the environment; loads and validates the config file. Throws ConfigError on any bad input. */
+/** `loadConfig`, loading the YAML parser first when the config file turns out to be YAML. */
+export async function loadConfigAsync(options: LoadOptions): Promise<AppConfig> {
+  try {
+    return loadConfig(options);
+  } catch (err) {
+    if (!(err instanceof YamlNotLoaded)) throw err;
+    await loadYamlSupport();
+    return loadConfig(options);
+  }
+}
+
+/**
+ * Parses argv and the environment; loads and validates the config file. Throws ConfigError on any bad input. A YAML
+ * file needs `loadYamlSupport()` first (or use `loadConfigAsync`).
+ */
 export function loadConfig(options: LoadOptions): AppConfig {
   const env = options.env ?? readEnv;
   let parsed;

@@ -1,7 +1,8 @@
 /** @module Unit tests for configuration loading: precedence, the config file, `${VAR}` substitution, errors. */
 import assert from "node:assert/strict";
 import { ConfigError } from "../core/errors.ts";
-import { loadConfig } from "./mod.ts";
+import { loadYamlSupport } from "./file.ts";
+import { loadConfig, loadConfigAsync } from "./mod.ts";
 
 function envOf(vars: Record<string, string>): (name: string) => string | undefined {
   return (name) => vars[name];
@@ -275,3 +276,17 @@ Deno.test("loadConfig() parses the subcommands and their arguments", () => {
   assertConfigError(() => loadConfig({ args: [], env: envOf({ REQUIRE_API_KEY: "maybe" }) }), "REQUIRE_API_KEY");
   assertConfigError(() => loadConfig({ args: [], env: envOf({ MAX_BODY_MB: "-1" }) }), "MAX_BODY_MB");
 });
+
+Deno.test("loadConfigAsync() loads the YAML parser on demand and reads a YAML file", async () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    Deno.writeTextFileSync(`${dir}/c.yml`, "requireApiKey: true\n");
+    const config = await loadConfigAsync({ args: ["--config", `${dir}/c.yml`], env: () => undefined });
+    assert.equal(config.configFile?.config.requireApiKey, true);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+// The synchronous loadConfig() of the tests above needs the parser in place (main.ts uses loadConfigAsync).
+await loadYamlSupport();

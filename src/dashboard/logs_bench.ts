@@ -20,7 +20,7 @@ import { insertSyntheticUsage } from "../store/usage_synthetic.ts";
 import { logDetailModel } from "./log_detail.ts";
 import { LOG_PAGE_SIZE, LOG_SCAN_BUDGET_MS, logsModel, parseLogQuery } from "./logs.ts";
 import { navModel } from "./nav.ts";
-import { createRenderer } from "./render.ts";
+import { createRenderer, ensureViews } from "./render.ts";
 
 const ROWS = 1_000_000;
 const DAY = 86_400_000;
@@ -74,6 +74,7 @@ insertBodies(db, [{
 const idOf = (id: number) => `req_synth${(id - 1).toString(36).padStart(8, "0")}`;
 const OLD_TS = (db.prepare("SELECT ts FROM usage WHERE id = ?").get(30_000) as { ts: number }).ts;
 
+await ensureViews();
 const render = createRenderer();
 const layout = { csrf: "token", nav: navModel("logs"), flash: undefined, errors: {}, values: {} };
 const names = () => ({

@@ -1,5 +1,9 @@
-/** @module Eta set-up: templates from views/ through the one asset resolver; auto-escaping on. */
-import { Eta } from "eta";
+/**
+ * @module Eta set-up: templates from views/ through the one asset resolver; auto-escaping on. Eta is loaded on the
+ * first dashboard request (`ensureViews`), not at start: the proxy never needs it, and it is a fifth of the
+ * module graph's evaluation time.
+ */
+import type { Eta } from "eta";
 import { assetDir } from "../assets.ts";
 
 export interface Renderer {
@@ -9,10 +13,25 @@ export interface Renderer {
   partial(name: string, data: Record<string, unknown>): string;
 }
 
+let eta: Eta | undefined;
+let loading: Promise<void> | undefined;
+
+/** Loads the template engine once; every handler that renders awaits this first (cheap once loaded). */
+export function ensureViews(): Promise<void> {
+  loading ??= import("eta").then((m) => {
+    eta = new m.Eta({ views: assetDir("views"), cache: true, autoEscape: true });
+  });
+  return loading;
+}
+
+function engine(): Eta {
+  if (!eta) throw new Error("views are not loaded yet: await ensureViews() before rendering");
+  return eta;
+}
+
 export function createRenderer(): Renderer {
-  const eta = new Eta({ views: assetDir("views"), cache: true, autoEscape: true });
   return {
-    page: (name, data) => eta.render(`./pages/${name}`, data),
-    partial: (name, data) => eta.render(`./partials/${name}`, data),
+    page: (name, data) => engine().render(`./pages/${name}`, data),
+    partial: (name, data) => engine().render(`./partials/${name}`, data),
   };
 }

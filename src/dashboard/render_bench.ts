@@ -26,7 +26,7 @@ import { keysModel } from "./keys.ts";
 import { navModel } from "./nav.ts";
 import { overviewModel } from "./overview.ts";
 import { catalogModel, providerPageModel } from "./providers.ts";
-import { createRenderer } from "./render.ts";
+import { createRenderer, ensureViews } from "./render.ts";
 
 /** 100k by default; `deno bench … render_bench.ts -- 1000000` for the 1M-row figure (setup takes about a minute). */
 const ROWS = Number(Deno.args[0] ?? 100_000);
@@ -77,6 +77,7 @@ writer.flush();
 // Steady state: the background job (main.ts) keeps the hourly aggregates a few seconds behind the newest row.
 while (rollupUsage(db, { maxRows: 100_000 }) > 0) { /* fold every row, as the rollup timer would */ }
 
+await ensureViews();
 const render = createRenderer();
 const daily = createDailyUsageReader(db);
 const budgets = createBudgetTracker({

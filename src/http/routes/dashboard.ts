@@ -4,7 +4,7 @@ import type { Context } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { assetDir } from "../../assets.ts";
 import { GatewayError } from "../../core/errors.ts";
-import { createRenderer } from "../../dashboard/mod.ts";
+import { createRenderer, ensureViews } from "../../dashboard/mod.ts";
 import {
   createSession,
   deleteSession,
@@ -73,13 +73,15 @@ export function dashboardRoutes(gw: Gateway): Hono<AppEnv> {
     }
   }
 
-  app.get("/login", (c) => {
+  app.get("/login", async (c) => {
+    await ensureViews();
     if (!getPasswordHash(gw.db)) return c.redirect("/setup", 303);
     if (currentSession(gw, c)) return c.redirect("/", 303);
     return html(c, render.page("login", {}));
   });
 
   app.post("/login", async (c) => {
+    await ensureViews();
     const addr = clientAddress(c, gw.config.trustProxy) ?? "unknown";
     const wait = tooManyFailures(addr);
     if (wait !== undefined) {
@@ -99,7 +101,8 @@ export function dashboardRoutes(gw: Gateway): Hono<AppEnv> {
     return c.redirect("/", 303);
   });
 
-  app.get("/setup", (c) => {
+  app.get("/setup", async (c) => {
+    await ensureViews();
     if (getPasswordHash(gw.db)) return c.redirect("/login", 303);
     if (!isLocalClient(c)) {
       throw new GatewayError("permission_denied", "first-run setup is only served to this machine (loopback)");
@@ -108,6 +111,7 @@ export function dashboardRoutes(gw: Gateway): Hono<AppEnv> {
   });
 
   app.post("/setup", async (c) => {
+    await ensureViews();
     if (getPasswordHash(gw.db)) return c.redirect("/login", 303);
     if (!isLocalClient(c)) {
       throw new GatewayError("permission_denied", "first-run setup is only served to this machine (loopback)");

@@ -6,7 +6,7 @@
 import type { Context, Handler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { GatewayError } from "../../core/errors.ts";
-import { navModel, type Renderer } from "../../dashboard/mod.ts";
+import { ensureViews, navModel, type Renderer } from "../../dashboard/mod.ts";
 import { checkCsrf, currentSession, type SessionInfo } from "../auth.ts";
 import type { AppEnv, Gateway } from "../context.ts";
 
@@ -22,6 +22,7 @@ export function isHtmx(c: Context): boolean {
 /** Runs `handler` only with a valid session; writes must carry the CSRF token (header or `_csrf` field). */
 export function guarded(gw: Gateway, handler: PageHandler): Handler<AppEnv> {
   return async function guardedPage(c) {
+    await ensureViews();
     const session = currentSession(gw, c);
     if (!session) {
       if (isHtmx(c)) return c.body(null, 401, { "HX-Redirect": "/login", "cache-control": "no-store" });
