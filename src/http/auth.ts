@@ -47,10 +47,13 @@ function keyRow(gw: Gateway, key: string): ApiKeyRow | undefined {
   return gw.state.keysByHash.get(gw.cipher.hashKey(key));
 }
 
-/** Inference routes: a sent key must be valid; a key is required per REQUIRE_API_KEY and proxy rules. */
-export function inferenceAuth(gw: Gateway): MiddlewareHandler {
+/**
+ * Inference routes: a sent key must be valid; a key is required per REQUIRE_API_KEY and proxy rules. A plain check
+ * (throws, or sets `apiKey`), run by the inference edge middleware in app.ts.
+ */
+export function inferenceAuth(gw: Gateway): (c: Context) => void {
   const loopback = isLoopbackHost(gw.config.host);
-  return async function inferenceAuth(c, next) {
+  return function inferenceAuth(c) {
     const key = presentedKey(c);
     if (key !== undefined) {
       const row = keyRow(gw, key);
@@ -68,7 +71,6 @@ export function inferenceAuth(gw: Gateway): MiddlewareHandler {
         throw new GatewayError("authentication_error", "An API key is required (Authorization: Bearer <key>).");
       }
     }
-    await next();
   };
 }
 
@@ -136,20 +138,18 @@ export function adminAuth(gw: Gateway): MiddlewareHandler {
  * IP access control from settings.security (allow and deny lists): a refused address gets 403. Loopback clients
  * without a proxy header are always admitted. The rules are rebuilt only when the settings object changes.
  */
-export function ipAccess(gw: Gateway): MiddlewareHandler {
+export function ipAccess(gw: Gateway): (c: Context) => void {
   let built: { from: unknown; rules: IpRules } | undefined;
-  return async function ipAccess(c, next) {
+  return function ipAccess(c) {
     const security = gw.state.settings.security;
+    if (security.ipAllowList.length === 0 && security.ipDenyList.length === 0) return;
     // Health checks and static assets stay reachable (load balancers, the login page's stylesheet).
-    const exempt = c.req.path === "/healthz" || c.req.path.startsWith("/static/");
-    if (!exempt && (security.ipAllowList.length > 0 || security.ipDenyList.length > 0)) {
-      if (built?.from !== security) {
-        built = { from: security, rules: createIpRules(security.ipAllowList, security.ipDenyList) };
-      }
-      if (!isLocalClient(c) && !built.rules.admits(clientAddress(c, gw.config.trustProxy))) {
-        throw new GatewayError("permission_denied", "this address may not use the gateway (IP access control)");
-      }
+    if (c.req.path === "/healthz" || c.req.path.startsWith("/static/")) return;
+    if (built?.from !== security) {
+      built = { from: security, rules: createIpRules(security.ipAllowList, security.ipDenyList) };
     }
-    await next();
+    if (!isLocalClient(c) && !built.rules.admits(clientAddress(c, gw.config.trustProxy))) {
+      throw new GatewayError("permission_denied", "this address may not use the gateway (IP access control)");
+    }
   };
 }
