@@ -24,7 +24,7 @@ async function readPassword(config: AppConfig): Promise<string> {
 
 async function serve(config: AppConfig): Promise<void> {
   const gw = await createGateway(config);
-  const checkpointer = startCheckpointer(gw.db, dbPathOf(config.dataDir));
+  const checkpointer = startCheckpointer(gw.db, dbPathOf(config.dataDir), { delayMs: 2000 });
   // Hourly usage rollups and retention (usage rows, request bodies), in small batches off the request path.
   const maintenance = startMaintenance(gw.db, {
     settings: () => gw.state.settings.advanced,

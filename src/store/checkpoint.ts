@@ -42,40 +42,24 @@ export interface Checkpointer {
  * Starts background checkpoints of the store at `path` every `intervalMs`. Falls back to checkpoints on the main
  * connection (same interval, still off the request path's commits) when a worker cannot start.
  */
-export function startCheckpointer(db: Db, path: string, options: { intervalMs?: number } = {}): Checkpointer {
+export function startCheckpointer(
+  db: Db,
+  path: string,
+  options: { intervalMs?: number; delayMs?: number } = {},
+): Checkpointer {
   const intervalMs = options.intervalMs ?? 1000;
   db.exec(`PRAGMA wal_autocheckpoint = ${BACKSTOP_PAGES}`);
   let worker: Worker | undefined;
   let busy = false;
-  try {
-    const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: "application/javascript" }));
-    worker = new Worker(url, { type: "module" });
-    worker.onmessage = () => {
-      busy = false;
-    };
-    worker.onerror = (e) => {
-      e.preventDefault();
-      worker?.terminate();
-      worker = undefined;
-    };
-    worker.postMessage({ cmd: "open", path });
-  } catch {
-    worker = undefined;
-  }
-  const timer = setInterval(() => {
-    if (worker) {
-      if (busy) return;
-      busy = true;
-      worker.postMessage({ cmd: "checkpoint" });
-    } else {
-      try {
-        db.exec("PRAGMA wal_checkpoint(PASSIVE)");
-      } catch { /* busy: the next tick tries again */ }
-    }
-  }, intervalMs);
-  Deno.unrefTimer(timer);
+  let timer: ReturnType<typeof setInterval> | undefined;
+  // `delayMs` lets a server answer its first requests before the worker (a second isolate, ~10 ms of the main
+  // thread to create) starts; the backstop above covers the WAL meanwhile.
+  const delay = options.delayMs ? setTimeout(begin, options.delayMs) : undefined;
+  if (delay !== undefined) Deno.unrefTimer(delay);
+  else begin();
   return {
     async stop() {
+      clearTimeout(delay);
       clearInterval(timer);
       const w = worker;
       worker = undefined;
@@ -93,4 +77,34 @@ export function startCheckpointer(db: Db, path: string, options: { intervalMs?: 
       w.terminate();
     },
   };
+
+  function begin(): void {
+    try {
+      const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: "application/javascript" }));
+      worker = new Worker(url, { type: "module" });
+      worker.onmessage = () => {
+        busy = false;
+      };
+      worker.onerror = (e) => {
+        e.preventDefault();
+        worker?.terminate();
+        worker = undefined;
+      };
+      worker.postMessage({ cmd: "open", path });
+    } catch {
+      worker = undefined;
+    }
+    timer = setInterval(() => {
+      if (worker) {
+        if (busy) return;
+        busy = true;
+        worker.postMessage({ cmd: "checkpoint" });
+      } else {
+        try {
+          db.exec("PRAGMA wal_checkpoint(PASSIVE)");
+        } catch { /* busy: the next tick tries again */ }
+      }
+    }, intervalMs);
+    Deno.unrefTimer(timer);
+  }
 }
