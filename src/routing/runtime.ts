@@ -38,26 +38,42 @@ export function createRoutingRuntime(deps: { now: () => number; random?: () => n
   };
 }
 
+type ProfileKind = "oauth" | "apikey" | "local";
+/** Per connection object (rebuilt on every reload, so an entry never outlives its base URL). */
+const kinds = new WeakMap<RuntimeConnection, ProfileKind>();
+
 /** Which breaker profile a connection uses: local servers, subscription (OAuth) accounts, or API keys. */
-export function profileKind(connection: RuntimeConnection): "oauth" | "apikey" | "local" {
-  try {
-    if (isLoopbackHost(new URL(connection.baseUrl).hostname)) return "local";
-  } catch { /* not a URL: treat as remote */ }
-  return "apikey";
+export function profileKind(connection: RuntimeConnection): ProfileKind {
+  let kind = kinds.get(connection);
+  if (kind === undefined) {
+    kind = "apikey";
+    try {
+      if (isLoopbackHost(new URL(connection.baseUrl).hostname)) kind = "local";
+    } catch { /* not a URL: treat as remote */ }
+    kinds.set(connection, kind);
+  }
+  return kind;
 }
 
 export function profileFor(settings: Settings, connection: RuntimeConnection): BreakerProfile {
   return settings.resilience.profiles[profileKind(connection)];
 }
 
+/** Merged limits per connection, valid while the settings object is the same one (settings are replaced, not edited). */
+const mergedLimits = new WeakMap<RuntimeConnection, { settings: Settings; limits: Limits }>();
+
 /** Defaults, then the provider's override, then the connection's (`provider/name`). */
 export function limitsFor(settings: Settings, connection: RuntimeConnection): Limits {
+  const cached = mergedLimits.get(connection);
+  if (cached?.settings === settings) return cached.limits;
   const o = settings.resilience.rateLimitOverrides;
-  return {
+  const limits = {
     ...settings.resilience.rateLimits,
     ...o[connection.provider.id],
     ...o[`${connection.provider.id}/${connection.name}`],
   };
+  mergedLimits.set(connection, { settings, limits });
+  return limits;
 }
 
 function priceOf(target: Target): number | undefined {

@@ -43,6 +43,8 @@ interface Histogram {
   count: number;
 }
 
+const STATUS_CLASS: Record<number, string> = { 1: "1xx", 2: "2xx", 3: "3xx", 4: "4xx", 5: "5xx" };
+
 const BREAKER_VALUE = { closed: 0, half_open: 1, open: 2 } as const;
 
 /** Escapes a label value (backslash, double quote, newline) per the exposition format. */
@@ -87,18 +89,48 @@ export function createMetrics(options: { maxProviders?: number; maxErrorClasses?
   let cacheHits = 0;
   let cacheMisses = 0;
   /**
-   * Rendered label sets by their raw values: every value is capped above, so this map is bounded too, and the
-   * request path builds no label strings after the first request of each combination.
+   * Rendered label sets per (capped) provider, and per surface and status class under it: every value is capped
+   * above, so these maps are bounded, and the request path builds no strings after the first request of each
+   * combination.
    */
-  const labelCache = new Map<string, string>();
-  const lbl = (pairs: Record<string, string>): string => {
-    let key = "";
-    for (const k in pairs) key += `${k}\u0000${pairs[k]}\u0001`;
-    let out = labelCache.get(key);
-    if (out === undefined) {
-      out = labels(pairs);
-      labelCache.set(key, out);
+  interface ProviderLabels {
+    provider: string;
+    tokens: Record<"input" | "output" | "cached" | "reasoning", string>;
+    requests: Map<string, Map<string, string>>;
+  }
+  const byProvider = new Map<string, ProviderLabels>();
+  const errorLabels = new Map<string, string>();
+  const providerLabels = (p: string): ProviderLabels => {
+    let e = byProvider.get(p);
+    if (!e) {
+      const direction = (d: string) => labels({ provider: p, direction: d });
+      e = {
+        provider: labels({ provider: p }),
+        tokens: {
+          input: direction("input"),
+          output: direction("output"),
+          cached: direction("cached"),
+          reasoning: direction("reasoning"),
+        },
+        requests: new Map(),
+      };
+      byProvider.set(p, e);
     }
+    return e;
+  };
+  const requestLabel = (e: ProviderLabels, p: string, surfaceName: string, klass: string): string => {
+    let bySurface = e.requests.get(surfaceName);
+    if (!bySurface) e.requests.set(surfaceName, bySurface = new Map());
+    let out = bySurface.get(klass);
+    if (out === undefined) {
+      out = labels({ surface: surfaceName, provider: p, status_class: klass });
+      bySurface.set(klass, out);
+    }
+    return out;
+  };
+  const errorLabel = (klass: string): string => {
+    let out = errorLabels.get(klass);
+    if (out === undefined) errorLabels.set(klass, out = labels({ class: klass }));
     return out;
   };
 
@@ -118,20 +150,21 @@ export function createMetrics(options: { maxProviders?: number; maxErrorClasses?
 
   function observe(s: MetricsSample): void {
     const p = provider(s.provider ?? "none");
-    const klass = `${Math.floor(s.status / 100)}xx`;
-    inc(requests, lbl({ surface: surface(s.surface), provider: p, status_class: klass }));
-    if (s.status >= 400) inc(errors, lbl({ class: errorClass(s.errorCode ?? `http_${s.status}`) }));
-    if (s.tokensIn) inc(tokens, lbl({ provider: p, direction: "input" }), s.tokensIn);
-    if (s.tokensOut) inc(tokens, lbl({ provider: p, direction: "output" }), s.tokensOut);
-    if (s.tokensCached) inc(tokens, lbl({ provider: p, direction: "cached" }), s.tokensCached);
-    if (s.tokensReasoning) inc(tokens, lbl({ provider: p, direction: "reasoning" }), s.tokensReasoning);
-    if (s.cost) inc(cost, lbl({ provider: p }), s.cost);
-    if (s.estimated) inc(estimated, lbl({ provider: p }));
+    const l = providerLabels(p);
+    const klass = STATUS_CLASS[Math.floor(s.status / 100)] ?? `${Math.floor(s.status / 100)}xx`;
+    inc(requests, requestLabel(l, p, surface(s.surface), klass));
+    if (s.status >= 400) inc(errors, errorLabel(errorClass(s.errorCode ?? `http_${s.status}`)));
+    if (s.tokensIn) inc(tokens, l.tokens.input, s.tokensIn);
+    if (s.tokensOut) inc(tokens, l.tokens.output, s.tokensOut);
+    if (s.tokensCached) inc(tokens, l.tokens.cached, s.tokensCached);
+    if (s.tokensReasoning) inc(tokens, l.tokens.reasoning, s.tokensReasoning);
+    if (s.cost) inc(cost, l.provider, s.cost);
+    if (s.estimated) inc(estimated, l.provider);
     if (s.status < 400) {
       if (s.cached) cacheHits++;
       else cacheMisses++;
-      observeHistogram(duration, lbl({ provider: p }), s.latencyMs / 1000);
-      if (s.ttftMs !== null) observeHistogram(ttft, lbl({ provider: p }), s.ttftMs / 1000);
+      observeHistogram(duration, l.provider, s.latencyMs / 1000);
+      if (s.ttftMs !== null) observeHistogram(ttft, l.provider, s.ttftMs / 1000);
     }
   }
 

@@ -110,6 +110,7 @@ export async function jsonAnswer(gw: Gateway, job: ProxyJob, a: Answer): Promise
       now,
       ttftMs: now - job.startedAt,
       errorCode: null,
+      route: a.headers["x-switchyard-route"],
     }),
     { job, candidate: a.candidate, body },
   );

@@ -53,11 +53,11 @@ async function attemptAll(gw: Gateway, job: ProxyJob): Promise<Response> {
   const settings = gw.state.settings;
   const rt = gw.routing;
   /** Targets an upstream answered 404 for: the model is missing there, so the next entry is tried (§3). */
-  const missing = new Set<string>();
+  let missing: Set<string> | undefined;
 
   for (const candidate of job.candidates) {
     const conn = candidate.connection;
-    if (missing.size > 0 && missing.has(targetKey(candidate))) continue;
+    if (missing?.has(targetKey(candidate))) continue;
     const profile = profileFor(settings, conn);
     const admission = rt.health.admit(conn.id, candidate.target.model, profile);
     if (!admission.ok) {
@@ -79,7 +79,7 @@ async function attemptAll(gw: Gateway, job: ProxyJob): Promise<Response> {
     const outcome = await attemptOne(gw, job, candidate, attempts, release);
     if (outcome.response) return outcome.response;
     lastFailure = { error: outcome.error };
-    if (outcome.action === "model") missing.add(targetKey(candidate));
+    if (outcome.action === "model") (missing ??= new Set()).add(targetKey(candidate));
     if (!outcome.fallback) break;
   }
 

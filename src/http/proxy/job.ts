@@ -55,6 +55,8 @@ export function usageRow(
     now: number;
     ttftMs: number | null;
     errorCode: string | null;
+    /** `routeHeader(attempts)` when the caller has it already (the response header). */
+    route?: string;
   },
 ): UsageRecord {
   return {
@@ -77,7 +79,7 @@ export function usageRow(
     latencyMs: Math.max(0, options.now - job.startedAt),
     ttftMs: options.ttftMs,
     cost: options.cost,
-    attempts: routeHeader(options.attempts),
+    attempts: options.route ?? routeHeader(options.attempts),
     errorCode: options.errorCode,
   };
 }

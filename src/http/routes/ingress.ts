@@ -19,7 +19,7 @@ import { idempotencyScope, withIdempotency, withResponseCache } from "../proxy/r
 export async function readJsonObject(c: Context<AppEnv>): Promise<Record<string, unknown>> {
   let text: string;
   try {
-    text = await c.req.text();
+    text = await c.req.raw.text();
   } catch (err) {
     if (err instanceof GatewayError) throw err;
     throw new GatewayError("invalid_request", "could not read the request body");

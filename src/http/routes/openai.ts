@@ -10,7 +10,7 @@ import { listActiveModels } from "./model_list.ts";
  * The pass-through path's edge check: the fields the gateway itself reads. Messages are checked for a `role` by
  * hand rather than parsed by zod (which would copy every message); translation validates them in full.
  */
-const chatSchema = z.looseObject({
+export const chatSchema = z.looseObject({
   model: z.string().min(1, "model is required"),
   messages: z.array(z.unknown()).min(1, "messages must not be empty"),
   stream: z.boolean().nullish(),
@@ -22,12 +22,30 @@ const chatSchema = z.looseObject({
   });
 });
 
+type ChatEdge = z.infer<typeof chatSchema>;
+
+/**
+ * The common case checked by hand, with no copy: a body that passes is exactly one zod would accept. Anything else
+ * goes through zod, which names the bad field.
+ */
+export function checkChat(body: Record<string, unknown>): ChatEdge {
+  const { model, messages, stream } = body;
+  let ok = typeof model === "string" && model.length > 0 && Array.isArray(messages) && messages.length > 0 &&
+    (stream === undefined || stream === null || typeof stream === "boolean");
+  if (ok) {
+    for (const m of messages as unknown[]) {
+      if (m === null || typeof m !== "object" || typeof (m as { role?: unknown }).role !== "string") ok = false;
+    }
+  }
+  return ok ? body as ChatEdge : validate(chatSchema, body);
+}
+
 export function openaiRoutes(gw: Gateway): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.post("/v1/chat/completions", async (c) => {
     const body = await readJsonObject(c);
-    const req = validate(chatSchema, body);
+    const req = checkChat(body);
     return await runProxy(gw, c, { surface: "openai", model: req.model, stream: req.stream === true, body });
   });
 
@@ -35,7 +53,7 @@ export function openaiRoutes(gw: Gateway): Hono<AppEnv> {
     const provider = gw.state.registry.get(c.req.param("provider"));
     if (!provider) throw new GatewayError("not_found", `unknown provider "${c.req.param("provider")}"`);
     const body = await readJsonObject(c);
-    const req = validate(chatSchema, body);
+    const req = checkChat(body);
     let model = req.model;
     const slash = model.indexOf("/");
     if (slash > 0) {
