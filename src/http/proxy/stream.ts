@@ -102,6 +102,7 @@ export function translateStream(
   function finish(status: number, errorCode: string | null): void {
     if (finished) return;
     finished = true;
+    clearTimeout(wakeTimer);
     committing = hooks.finish({ status, usage, ttftMs, errorCode, outputChars }).catch(() => {});
   }
 
@@ -161,27 +162,41 @@ export function translateStream(
   let lastUpstream = hooks.now();
   let lastClientWrite = hooks.now();
 
+  /**
+   * Resolves with "heartbeat" or "idle" once the client has waited `heartbeatMs` or the upstream has been silent for
+   * `idleTimeoutMs`. One timer serves every read: when it fires early (chunks arrived meanwhile) it re-arms for the
+   * time left, so a busy stream arms a timer per heartbeat interval, not one per chunk.
+   */
+  let wake: Promise<"heartbeat" | "idle"> | undefined;
+  let wakeTimer: ReturnType<typeof setTimeout> | undefined;
+  function nextWake(): Promise<"heartbeat" | "idle"> {
+    wake ??= new Promise((resolve) => {
+      const check = (): void => {
+        const now = hooks.now();
+        const idleLeft = opts.idleTimeoutMs - (now - lastUpstream);
+        const beatLeft = opts.heartbeatMs > 0 ? opts.heartbeatMs - (now - lastClientWrite) : Infinity;
+        if (idleLeft <= 0 || beatLeft <= 0) {
+          wake = undefined;
+          wakeTimer = undefined;
+          resolve(beatLeft <= idleLeft ? "heartbeat" : "idle");
+        } else {
+          wakeTimer = setTimeout(check, Math.min(idleLeft, beatLeft));
+        }
+      };
+      check();
+    });
+    return wake;
+  }
+
   /** The next upstream chunk, or "heartbeat" when the client has waited `heartbeatMs` with nothing to read. */
   async function readOrHeartbeat(): Promise<ReadableStreamReadResult<Uint8Array> | "heartbeat"> {
     pendingRead ??= reader.read();
-    const now = hooks.now();
-    const idleLeft = opts.idleTimeoutMs - (now - lastUpstream);
-    const beatLeft = opts.heartbeatMs > 0 ? opts.heartbeatMs - (now - lastClientWrite) : Infinity;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const wake = new Promise<"heartbeat" | "idle">((resolve) => {
-      const wait = Math.max(0, Math.min(idleLeft, beatLeft));
-      timer = setTimeout(() => resolve(beatLeft <= idleLeft ? "heartbeat" : "idle"), wait);
-    });
-    try {
-      const r = await Promise.race([pendingRead, wake]);
-      if (r === "idle") throw new GatewayError("upstream_timeout", `upstream stream idle for ${opts.idleTimeoutMs} ms`);
-      if (r === "heartbeat") return r;
-      pendingRead = undefined;
-      lastUpstream = hooks.now();
-      return r;
-    } finally {
-      clearTimeout(timer);
-    }
+    const r = await Promise.race([pendingRead, nextWake()]);
+    if (r === "idle") throw new GatewayError("upstream_timeout", `upstream stream idle for ${opts.idleTimeoutMs} ms`);
+    if (r === "heartbeat") return r;
+    pendingRead = undefined;
+    lastUpstream = hooks.now();
+    return r;
   }
 
   return new ReadableStream<Uint8Array>({
