@@ -77,7 +77,7 @@ export function translateStream(
   opts: StreamOptions,
   hooks: StreamHooks,
 ): ReadableStream<Uint8Array> {
-  const reader = upstream.getReader();
+  const reader = chunkReader(upstream);
   const decoder = new TextDecoder();
   const encoder = new TextEncoder();
   const parser = createSseParser();
@@ -261,4 +261,34 @@ export function translateStream(
       finish(499, "client_closed");
     },
   }, { highWaterMark: 0 });
+}
+
+/** BYOB reads land in this much of one reused buffer. */
+const READ_BUFFER_BYTES = 32 * 1024;
+
+/**
+ * A reader of the upstream body that reuses one buffer. A default reader over a fetch body (a byte stream) gets a
+ * fresh 64 KiB buffer for every chunk, which for an SSE stream of small events was most of the gateway's garbage;
+ * a BYOB reader reads into the buffer the previous chunk came back in. Each chunk must be consumed (decoded) before
+ * the next read. Streams that are not byte streams (a tap, a test's stream) get a default reader.
+ */
+export function chunkReader(body: ReadableStream<Uint8Array>): {
+  read(): Promise<ReadableStreamReadResult<Uint8Array>>;
+  cancel(reason?: unknown): Promise<void>;
+} {
+  let byob: ReadableStreamBYOBReader;
+  try {
+    byob = body.getReader({ mode: "byob" });
+  } catch {
+    return body.getReader();
+  }
+  let buffer: ArrayBufferLike = new ArrayBuffer(READ_BUFFER_BYTES);
+  return {
+    async read() {
+      const r = await byob.read(new Uint8Array(buffer, 0, READ_BUFFER_BYTES));
+      if (r.value) buffer = r.value.buffer;
+      return r.done ? { done: true, value: undefined } : { done: false, value: r.value! };
+    },
+    cancel: (reason) => byob.cancel(reason),
+  };
 }
