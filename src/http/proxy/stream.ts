@@ -156,6 +156,12 @@ export function translateStream(
     return text || encodeSse(streamErrorEvent(opts.surface, err));
   }
 
+  /** Ends the upstream call: cancelling the body through its reader closes the connection (the upstream sees it). */
+  function stopUpstream(reason: unknown): void {
+    opts.abortUpstream(reason);
+    reader.cancel(reason).catch(() => {});
+  }
+
   /** The upstream read in progress: kept across pulls when a heartbeat is written while it waits. */
   let pendingRead: Promise<ReadableStreamReadResult<Uint8Array>> | undefined;
   /** When the upstream last sent anything (idle timeout) and when the client last got bytes (heartbeat). */
@@ -223,7 +229,7 @@ export function translateStream(
             const gerr = err instanceof GatewayError
               ? err
               : new GatewayError("upstream_error", "upstream stream broke off");
-            opts.abortUpstream(gerr);
+            stopUpstream(gerr);
             text += failure(gerr);
             done = true;
           }
@@ -239,8 +245,7 @@ export function translateStream(
             controller.enqueue(encoder.encode(text));
           }
           if (stopAfter && !done) {
-            opts.abortUpstream(new DOMException("upstream error event", "AbortError"));
-            reader.cancel().catch(() => {});
+            stopUpstream(new DOMException("upstream error event", "AbortError"));
             done = true;
           }
           if (done) {
@@ -256,8 +261,7 @@ export function translateStream(
       }
     },
     cancel(reason) {
-      opts.abortUpstream(reason);
-      reader.cancel(reason).catch(() => {});
+      stopUpstream(reason);
       finish(499, "client_closed");
     },
   }, { highWaterMark: 0 });
