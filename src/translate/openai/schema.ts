@@ -233,3 +233,32 @@ export const ChunkSchema = z.looseObject({
 });
 
 export type WireChunk = z.infer<typeof ChunkSchema>;
+
+const optString = (v: unknown): boolean => v === undefined || v === null || typeof v === "string";
+const optNumber = (v: unknown): boolean => v === undefined || v === null || typeof v === "number";
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * The common text chunk checked by hand (ids, text deltas, finish reasons, no usage or tool calls): true only for
+ * chunks ChunkSchema accepts unchanged, so a stream of them skips a zod parse per event. Anything else goes to zod.
+ */
+export function isPlainTextChunk(json: unknown): json is WireChunk {
+  if (!isObject(json)) return false;
+  if (!optString(json.id) || !optString(json.model) || !optNumber(json.created)) return false;
+  if (json.usage !== undefined && json.usage !== null) return false;
+  if (json.x_groq !== undefined) return false;
+  const choices = json.choices;
+  if (choices === undefined || choices === null) return true;
+  if (!Array.isArray(choices)) return false;
+  for (const c of choices) {
+    if (!isObject(c) || !optNumber(c.index) || !optString(c.finish_reason)) return false;
+    const d = c.delta;
+    if (d === undefined || d === null) continue;
+    if (!isObject(d)) return false;
+    if (!optString(d.content) || !optString(d.refusal) || !optString(d.reasoning_content) || !optString(d.reasoning)) {
+      return false;
+    }
+    if (d.tool_calls !== undefined || d.function_call !== undefined) return false;
+  }
+  return true;
+}

@@ -14,7 +14,7 @@
  */
 import type { SseEvent, StepResult, StopReason, StreamEvent } from "../../core/canonical.ts";
 import { readErrorObject, statusForErrorObject } from "./error_body.ts";
-import { ChunkSchema, type WireChunk, type WireUsage } from "./schema.ts";
+import { ChunkSchema, isPlainTextChunk, type WireChunk, type WireUsage } from "./schema.ts";
 import { stopReasonFromFinish, usageFromWire } from "./stop_usage.ts";
 
 interface ToolSlot {
@@ -234,6 +234,10 @@ export function decodeStream(state: OpenAIDecodeState, event: SseEvent): StepRes
       type ?? (typeof code === "string" ? code : "upstream_error"),
       message ?? "the upstream reported an error mid-stream",
     ));
+    return { state: s, out };
+  }
+  if (isPlainTextChunk(json)) {
+    onChunk(s, json, out);
     return { state: s, out };
   }
   const parsed = ChunkSchema.safeParse(json);
