@@ -229,4 +229,13 @@ DELETE FROM usage_rollup;
 UPDATE usage_rollup_state SET last_id = 0 WHERE id = 1;
 `,
   },
+  {
+    version: 9,
+    name: "drop_usage_key_index",
+    sql: `
+-- Budget spend now comes from the hourly key aggregates plus the rows around them (spentBetween), so this index only
+-- cost every usage insert a third B-tree write.
+DROP INDEX IF EXISTS usage_key_ts;
+`,
+  },
 ];

@@ -40,13 +40,3 @@ export function upsertPrice(db: Db, row: Omit<PriceRow, "updatedAt">, now: numbe
 export function deletePrice(db: Db, provider: string, model: string): boolean {
   return db.prepare("DELETE FROM pricing WHERE provider = ? AND model = ?").run(provider, model).changes > 0;
 }
-
-/** Sum of recorded cost for a key over [from, to) (uses the usage_key_ts index); cached replays cost 0. */
-export function spentBetween(db: Db, keyId: string, from: number, to: number): number {
-  const r = db.prepare("SELECT COALESCE(SUM(cost), 0) AS c FROM usage WHERE key_id = ? AND ts >= ? AND ts < ?").get(
-    keyId,
-    from,
-    to,
-  ) as { c: number };
-  return r.c;
-}

@@ -2,7 +2,14 @@ import assert from "node:assert/strict";
 import { openDb } from "./db.ts";
 import { excessRows, pruneBodies, pruneRollups, pruneUsage } from "./retention.ts";
 import { insertBodies } from "./usage_logs.ts";
-import { rollupUsage, rollupWatermark, summarizeUsage, USAGE_GROUPS, type UsageSummary } from "./usage_rollup.ts";
+import {
+  rollupUsage,
+  rollupWatermark,
+  spentBetween,
+  summarizeUsage,
+  USAGE_GROUPS,
+  type UsageSummary,
+} from "./usage_rollup.ts";
 import { insertSyntheticUsage } from "./usage_synthetic.ts";
 import type { Db } from "./db.ts";
 
@@ -122,5 +129,37 @@ Deno.test("pruneBodies() deletes the oldest bodies over the cap, then by age", (
     >;
     assert.equal(ids[0].r, "r15");
     assert.equal(ids.length, 15);
+  });
+});
+
+Deno.test("spentBetween() adds rolled-up hours, the tail above the watermark and the partial hours, for one key", () => {
+  withDb((db) => {
+    insertSyntheticUsage(db, { rows: 5000, from: T0, to: T0 + 48 * HOUR, seed: 11, keys: 4 });
+    rollupUsage(db, { maxRows: 3000 });
+    assert.ok(rollupWatermark(db) > 0 && rollupWatermark(db) < 5000, "part of the rows is the tail");
+    const exact = (key: string, from: number, to: number) =>
+      (db.prepare("SELECT COALESCE(SUM(cost), 0) AS c FROM usage WHERE key_id = ? AND ts >= ? AND ts < ?").get(
+        key,
+        from,
+        to,
+      ) as { c: number }).c;
+    const windows: Array<[number, number]> = [
+      [T0, T0 + 48 * HOUR], // whole hours only
+      [T0 + 90 * 60_000, T0 + 30 * HOUR + 17 * 60_000], // partial hours at both ends
+      [T0 + 5 * 60_000, T0 + 50 * 60_000], // inside one hour
+      [T0 + 40 * HOUR, T0 + 100 * HOUR], // runs past the newest row
+    ];
+    for (const key of ["key_0", "key_3", "nobody"]) {
+      for (const [from, to] of windows) {
+        assert.equal(
+          +spentBetween(db, key, from, to).toFixed(9),
+          +exact(key, from, to).toFixed(9),
+          `${key} ${from} ${to}`,
+        );
+      }
+    }
+    // The index is gone: the insert path writes two B-trees (table and ts), not three.
+    const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'usage'").all();
+    assert.deepEqual(indexes.map((r) => (r as { name: string }).name), ["usage_ts"]);
   });
 });
