@@ -62,7 +62,7 @@ function networkError(err: unknown): GatewayError {
 }
 
 /**
- * Deadlines of non-stream calls, checked by one shared timer (every 50 ms while any call is pending) instead of a
+ * Deadlines of non-stream calls, checked by one shared timer (every 50 ms while calls are pending) instead of a
  * timer per request: a timer costs a runtime op to arm and another to clear, which showed up in the bench.
  */
 const SWEEP_MS = 50;
@@ -101,12 +101,10 @@ export function createDeadlines(): Deadlines {
         Deno.unrefTimer(timer);
       }
     },
+    // The timer stops at the first sweep that finds nothing pending, not at each remove: one request at a time
+    // would otherwise arm and clear an interval per request.
     remove(d) {
       pending.delete(d);
-      if (pending.size === 0 && timer !== undefined) {
-        clearInterval(timer);
-        timer = undefined;
-      }
     },
   };
 }
