@@ -19,7 +19,9 @@ export function presentedKey(c: Context): string | undefined {
     const m = /^Bearer\s+(.+)$/i.exec(auth);
     if (m) return m[1].trim();
   }
-  return c.req.header("x-api-key") ?? c.req.header("x-goog-api-key") ?? c.req.query("key") ?? undefined;
+  return c.req.header("x-api-key") ?? c.req.header("x-goog-api-key") ??
+    // The query is parsed only when it can hold a key (most requests carry none).
+    (c.req.url.includes("key=") ? c.req.query("key") : undefined) ?? undefined;
 }
 
 /** True when the request came through a reverse proxy. */
