@@ -110,16 +110,19 @@ export function candidatesFor(
   orderConnections?: (providerId: string, connections: RuntimeConnection[]) => RuntimeConnection[],
 ): Candidate[] {
   const out: Candidate[] = [];
-  const seen = new Set<string>();
+  // Repeats are possible only across targets: a lone target (the common case) needs no bookkeeping.
+  const seen = targets.length > 1 ? new Set<string>() : undefined;
   for (const target of targets) {
     if (state.settings.security.blockedProviders.includes(target.provider.id)) continue;
     const all = state.connections.get(target.provider.id) ?? [];
     const serving = all.filter((c) => serves(c, target.model));
     const ordered = orderConnections && serving.length > 1 ? orderConnections(target.provider.id, serving) : serving;
     for (const connection of ordered) {
-      const key = `${connection.id}\u0000${target.model}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      if (seen) {
+        const key = `${connection.id}\u0000${target.model}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
       out.push({ target, connection });
     }
   }
