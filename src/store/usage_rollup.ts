@@ -24,10 +24,6 @@ const RAW_GROUP: Record<UsageGroup | "total", string> = {
 /** The (provider, model) dimension's value: the two joined by the unit separator. */
 export const PROVIDER_MODEL_VALUE = "COALESCE(provider, '') || char(31) || COALESCE(model, requested_model)";
 
-/** Dimensions kept in usage_rollup; day and hour groups come from `total`. */
-const ROLLUP_DIMS = ["provider", "model", "key", "connection", "total", "pm"] as const;
-const ROLLUP_VALUE: Record<typeof ROLLUP_DIMS[number], string> = { ...RAW_GROUP, pm: PROVIDER_MODEL_VALUE };
-
 /** How a group is read from usage_rollup: which dimension, and the expression over its columns. */
 const ROLLUP_GROUP: Record<UsageGroup | "total", { dim: string; expr: string }> = {
   provider: { dim: "provider", expr: "value" },
@@ -60,48 +56,204 @@ export function rollupWatermark(db: Db): number {
   return r?.id ?? 0;
 }
 
+/** One (dimension, hour, value) aggregate of a batch, summed the way the SQL aggregates sum. */
+interface RollupCell {
+  dim: string;
+  hour: number;
+  value: string;
+  requests: number;
+  tokensIn: number;
+  tokensOut: number;
+  /** Kahan–Babuška–Neumaier sum (SQLite's SUM() over REAL): the running sum and its compensation. */
+  cost: number;
+  costErr: number;
+  errors: number;
+  upstreamRequests: number;
+  upstreamTokensIn: number;
+  tokensCached: number;
+  tokensCacheWrite: number;
+}
+
+/** The columns the rollup reads, in this order (rows come back as arrays: a third of the cost of objects). */
+const SCAN_COLUMNS = [
+  "id",
+  "ts",
+  "provider",
+  "model",
+  "requested_model",
+  "key_id",
+  "connection_id",
+  "status",
+  "tokens_in",
+  "tokens_out",
+  "cost",
+  "cached",
+  "tokens_cached",
+  "tokens_cache_write",
+] as const;
+type ScannedRow = [
+  id: number,
+  ts: number,
+  provider: string | null,
+  model: string | null,
+  requestedModel: string,
+  keyId: string | null,
+  connectionId: string | null,
+  status: number,
+  tokensIn: number,
+  tokensOut: number,
+  cost: number,
+  cached: number,
+  tokensCached: number,
+  tokensCacheWrite: number,
+];
+
+type Statement = ReturnType<Db["prepare"]>;
+
+interface RollupStatements {
+  /** The next batch above a watermark, in id order. */
+  scan: (from: number, limit: number) => ScannedRow[];
+  upsert: Statement;
+}
+
+/** The batch scan and the upsert, prepared once per connection (a rollup runs every few seconds). */
+const rollupStatements = new WeakMap<Db, RollupStatements>();
+
+function statementsFor(db: Db): RollupStatements {
+  let s = rollupStatements.get(db);
+  if (!s) {
+    const stmt = db.prepare(`SELECT ${SCAN_COLUMNS.join(", ")} FROM usage WHERE id > ? ORDER BY id LIMIT ?`);
+    // node:sqlite has array rows since Node 22.16 / 24 (and in Deno); objects in the same column order otherwise.
+    const arrays = stmt as unknown as { setReturnArrays?: (on: boolean) => void };
+    const asArrays = typeof arrays.setReturnArrays === "function";
+    if (asArrays) arrays.setReturnArrays!(true);
+    const scan = (from: number, limit: number): ScannedRow[] => {
+      const rows = stmt.all(from, limit) as unknown[];
+      return (asArrays ? rows : rows.map((r) => Object.values(r as object))) as ScannedRow[];
+    };
+    const upsert = db.prepare(
+      `INSERT INTO usage_rollup (dim, hour, value, requests, tokens_in, tokens_out, cost, errors, upstream_requests,
+         upstream_tokens_in, tokens_cached, tokens_cache_write) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (dim, hour, value) DO UPDATE SET requests = requests + excluded.requests,
+         tokens_in = tokens_in + excluded.tokens_in, tokens_out = tokens_out + excluded.tokens_out,
+         cost = cost + excluded.cost, errors = errors + excluded.errors,
+         upstream_requests = upstream_requests + excluded.upstream_requests,
+         upstream_tokens_in = upstream_tokens_in + excluded.upstream_tokens_in,
+         tokens_cached = tokens_cached + excluded.tokens_cached,
+         tokens_cache_write = tokens_cache_write + excluded.tokens_cache_write`,
+    );
+    s = { scan, upsert };
+    rollupStatements.set(db, s);
+  }
+  return s;
+}
+
+/** The dimensions usage_rollup keeps, in the order `dimensionValues` fills them. */
+const ROLLUP_DIMS = ["provider", "model", "key", "connection", "total", "pm"] as const;
+
+/** A row's value in each of ROLLUP_DIMS: the RAW_GROUP expressions (and PROVIDER_MODEL_VALUE), computed here. */
+function dimensionValues(row: ScannedRow, out: string[]): void {
+  const [, , provider, model, requested, keyId, connectionId] = row;
+  const p = provider ?? "";
+  out[0] = p;
+  out[1] = provider !== null && model !== null ? `${provider}/${model}` : requested;
+  out[2] = keyId ?? "";
+  out[3] = connectionId ?? "";
+  out[4] = "";
+  out[5] = `${p}\x1f${model ?? requested}`;
+}
+
+function newCell(dim: string, hour: number, value: string): RollupCell {
+  return {
+    dim,
+    hour,
+    value,
+    requests: 0,
+    tokensIn: 0,
+    tokensOut: 0,
+    cost: 0,
+    costErr: 0,
+    errors: 0,
+    upstreamRequests: 0,
+    upstreamTokensIn: 0,
+    tokensCached: 0,
+    tokensCacheWrite: 0,
+  };
+}
+
+function addToCell(c: RollupCell, row: ScannedRow): void {
+  const [, , , , , , , status, tokensIn, tokensOut, cost, cached, tokensCached, tokensCacheWrite] = row;
+  c.requests++;
+  c.tokensIn += tokensIn;
+  c.tokensOut += tokensOut;
+  const t = c.cost + cost;
+  c.costErr += Math.abs(c.cost) >= Math.abs(cost) ? (c.cost - t) + cost : (cost - t) + c.cost;
+  c.cost = t;
+  if (status >= 400) c.errors++;
+  if (cached === 0) {
+    c.upstreamRequests++;
+    c.upstreamTokensIn += tokensIn;
+    c.tokensCached += tokensCached;
+    c.tokensCacheWrite += tokensCacheWrite;
+  }
+}
+
 /**
  * Folds up to `maxRows` usage rows above the watermark into usage_rollup, in one transaction, and moves the
  * watermark. Returns how many rows it folded (0: caught up). Runs in the background, never per request.
+ *
+ * One scan in id order, summed here: six `GROUP BY` statements over the batch made SQLite build and free a sorter of
+ * the whole batch for each dimension, and those large native buffers left the allocator's heap fragmented
+ * (tens of MiB of RSS after a few minutes of traffic). The values are the RAW_GROUP expressions computed in JS, for
+ * the dimensions provider, model, key, connection, total and pm (provider and model: PROVIDER_MODEL_VALUE); day and
+ * hour groups are read from `total`.
  */
 export function rollupUsage(db: Db, options: { maxRows?: number } = {}): number {
   const maxRows = options.maxRows ?? 5000;
   const from = rollupWatermark(db);
-  // The id of the maxRows-th row above the watermark, or the newest row when fewer remain.
-  let upTo = (db.prepare("SELECT id FROM usage WHERE id > ? ORDER BY id LIMIT 1 OFFSET ?").get(from, maxRows - 1) as
-    | { id: number }
-    | undefined)?.id;
-  if (upTo === undefined) {
-    upTo = (db.prepare("SELECT MAX(id) AS id FROM usage").get() as { id: number | null }).id ?? from;
+  const { scan, upsert } = statementsFor(db);
+  const rows = scan(from, maxRows);
+  if (rows.length === 0) return 0;
+  // hour → one Map per dimension, value → cell. A batch spans one or two hours, so the outer lookup is cheap.
+  const byHour = new Map<number, Array<Map<string, RollupCell>>>();
+  const values: string[] = [];
+  for (const row of rows) {
+    const hour = Math.trunc(row[1] / HOUR) * HOUR;
+    let dims = byHour.get(hour);
+    if (!dims) byHour.set(hour, dims = ROLLUP_DIMS.map(() => new Map()));
+    dimensionValues(row, values);
+    for (let d = 0; d < ROLLUP_DIMS.length; d++) {
+      let c = dims[d].get(values[d]);
+      if (!c) dims[d].set(values[d], c = newCell(ROLLUP_DIMS[d], hour, values[d]));
+      addToCell(c, row);
+    }
   }
-  if (upTo <= from) return 0;
+  const upTo = rows[rows.length - 1][0];
   db.exec("BEGIN IMMEDIATE");
   try {
-    for (const dim of ROLLUP_DIMS) {
-      db.prepare(
-        `INSERT INTO usage_rollup (dim, hour, value, requests, tokens_in, tokens_out, cost, errors, upstream_requests,
-           upstream_tokens_in, tokens_cached, tokens_cache_write)
-         SELECT '${dim}', (ts / ${HOUR}) * ${HOUR} AS h, ${ROLLUP_VALUE[dim]} AS v, COUNT(*), SUM(tokens_in),
-           SUM(tokens_out), SUM(cost), SUM(status >= 400), SUM(cached = 0),
-           COALESCE(SUM(CASE WHEN cached = 0 THEN tokens_in END), 0),
-           COALESCE(SUM(CASE WHEN cached = 0 THEN tokens_cached END), 0),
-           COALESCE(SUM(CASE WHEN cached = 0 THEN tokens_cache_write END), 0)
-         FROM usage WHERE id > ? AND id <= ? GROUP BY h, v
-         ON CONFLICT (dim, hour, value) DO UPDATE SET requests = requests + excluded.requests,
-           tokens_in = tokens_in + excluded.tokens_in, tokens_out = tokens_out + excluded.tokens_out,
-           cost = cost + excluded.cost, errors = errors + excluded.errors,
-           upstream_requests = upstream_requests + excluded.upstream_requests,
-           upstream_tokens_in = upstream_tokens_in + excluded.upstream_tokens_in,
-           tokens_cached = tokens_cached + excluded.tokens_cached,
-           tokens_cache_write = tokens_cache_write + excluded.tokens_cache_write`,
-      ).run(from, upTo);
+    for (const dims of byHour.values()) {
+      for (const cells of dims) {
+        for (const c of cells.values()) {
+          upsert.run(
+            c.dim,
+            c.hour,
+            c.value,
+            c.requests,
+            c.tokensIn,
+            c.tokensOut,
+            c.cost + c.costErr,
+            c.errors,
+            c.upstreamRequests,
+            c.upstreamTokensIn,
+            c.tokensCached,
+            c.tokensCacheWrite,
+          );
+        }
+      }
     }
-    const folded = (db.prepare("SELECT COUNT(*) AS n FROM usage WHERE id > ? AND id <= ?").get(from, upTo) as {
-      n: number;
-    }).n;
     db.prepare("UPDATE usage_rollup_state SET last_id = ? WHERE id = 1").run(upTo);
     db.exec("COMMIT");
-    return folded;
+    return rows.length;
   } catch (err) {
     db.exec("ROLLBACK");
     throw err;

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { openDb } from "./db.ts";
 import { excessRows, pruneBodies, pruneRollups, pruneUsage } from "./retention.ts";
 import { insertBodies } from "./usage_logs.ts";
@@ -162,4 +163,105 @@ Deno.test("spentBetween() adds rolled-up hours, the tail above the watermark and
     const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'usage'").all();
     assert.deepEqual(indexes.map((r) => (r as { name: string }).name), ["usage_ts"]);
   });
+});
+
+/** The six GROUP BY statements rollupUsage ran before it summed in JS: the oracle for the property below. */
+function sqlRollup(db: Db): Map<string, Record<string, number>> {
+  const values: Record<string, string> = {
+    provider: "COALESCE(provider, '')",
+    model: "COALESCE(provider || '/' || model, requested_model)",
+    key: "COALESCE(key_id, '')",
+    connection: "COALESCE(connection_id, '')",
+    total: "''",
+    pm: "COALESCE(provider, '') || char(31) || COALESCE(model, requested_model)",
+  };
+  const out = new Map<string, Record<string, number>>();
+  for (const [dim, expr] of Object.entries(values)) {
+    const rows = db.prepare(
+      `SELECT (ts / ${HOUR}) * ${HOUR} AS h, ${expr} AS v, COUNT(*) AS requests, SUM(tokens_in) AS tokens_in,
+         SUM(tokens_out) AS tokens_out, SUM(cost) AS cost, SUM(status >= 400) AS errors,
+         SUM(cached = 0) AS upstream_requests,
+         COALESCE(SUM(CASE WHEN cached = 0 THEN tokens_in END), 0) AS upstream_tokens_in,
+         COALESCE(SUM(CASE WHEN cached = 0 THEN tokens_cached END), 0) AS tokens_cached,
+         COALESCE(SUM(CASE WHEN cached = 0 THEN tokens_cache_write END), 0) AS tokens_cache_write
+       FROM usage GROUP BY h, v`,
+    ).all() as unknown as Array<Record<string, number> & { h: number; v: string }>;
+    for (const { h, v, ...sums } of rows) out.set(`${dim}|${h}|${v}`, sums);
+  }
+  return out;
+}
+
+function storedRollup(db: Db): Map<string, Record<string, number>> {
+  const rows = db.prepare(
+    `SELECT dim, hour, value, requests, tokens_in, tokens_out, cost, errors, upstream_requests, upstream_tokens_in,
+       tokens_cached, tokens_cache_write FROM usage_rollup`,
+  ).all() as unknown as Array<Record<string, number> & { dim: string; hour: number; value: string }>;
+  return new Map(rows.map(({ dim, hour, value, ...sums }) => [`${dim}|${hour}|${value}`, sums]));
+}
+
+Deno.test("rollupUsage() in any batch sizes stores what SQL's GROUP BY over the raw rows gives, every dimension", () => {
+  const nullable = (values: string[]) => fc.option(fc.constantFrom(...values), { nil: null });
+  const row = fc.record({
+    ts: fc.integer({ min: T0, max: T0 + 5 * HOUR }),
+    provider: nullable(["openai", "anthropic", "x/y"]),
+    model: nullable(["gpt-4.1", "claude", "m"]),
+    requested: fc.constantFrom("openai/gpt-4.1", "combo-a", "m"),
+    keyId: nullable(["k1", "k2"]),
+    connectionId: nullable(["c1", "c2"]),
+    status: fc.constantFrom(200, 200, 429, 500),
+    tokensIn: fc.nat({ max: 100_000 }),
+    tokensOut: fc.nat({ max: 10_000 }),
+    cost: fc.double({ min: 0, max: 3, noNaN: true }),
+    cached: fc.boolean(),
+    tokensCached: fc.nat({ max: 1000 }),
+    tokensCacheWrite: fc.nat({ max: 1000 }),
+  });
+  fc.assert(
+    fc.property(
+      fc.array(row, { maxLength: 60 }),
+      fc.array(fc.integer({ min: 1, max: 25 }), { minLength: 1 }),
+      (rows, sizes) => {
+        withDb((db) => {
+          const put = db.prepare(
+            `INSERT INTO usage (ts, request_id, key_id, surface, requested_model, provider, connection_id, model, status,
+             stream, tokens_in, tokens_out, latency_ms, cost, attempts, cached, tokens_cached, tokens_cache_write)
+           VALUES (?, 'r', ?, 'openai', ?, ?, ?, ?, ?, 0, ?, ?, 1, ?, '', ?, ?, ?)`,
+          );
+          for (const r of rows) {
+            put.run(
+              r.ts,
+              r.keyId,
+              r.requested,
+              r.provider,
+              r.connectionId,
+              r.model,
+              r.status,
+              r.tokensIn,
+              r.tokensOut,
+              r.cost,
+              r.cached ? 1 : 0,
+              r.tokensCached,
+              r.tokensCacheWrite,
+            );
+          }
+          let folded = 0;
+          for (let i = 0;; i++) {
+            const n = rollupUsage(db, { maxRows: sizes[i % sizes.length] });
+            if (n === 0) break;
+            folded += n;
+          }
+          assert.equal(folded, rows.length);
+          const expected = sqlRollup(db);
+          const actual = storedRollup(db);
+          assert.deepEqual([...actual.keys()].sort(), [...expected.keys()].sort());
+          for (const [k, e] of expected) {
+            const a = actual.get(k)!;
+            assert.ok(Math.abs(a.cost - e.cost) <= 1e-9 * Math.max(1, e.cost), `${k}: cost ${a.cost} vs ${e.cost}`);
+            assert.deepEqual({ ...a, cost: 0 }, { ...e, cost: 0 }, k);
+          }
+        });
+      },
+    ),
+    { numRuns: 150 },
+  );
 });
