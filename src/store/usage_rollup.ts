@@ -153,12 +153,13 @@ const ROLLUP_DIMS = ["provider", "model", "key", "connection", "total", "pm"] as
 
 /** A row's value in each of ROLLUP_DIMS: the RAW_GROUP expressions (and PROVIDER_MODEL_VALUE), computed here. */
 function dimensionValues(row: ScannedRow, out: string[]): void {
-  const [, , provider, model, requested, keyId, connectionId] = row;
+  // Indexed reads, not destructuring: array destructuring goes through the iterator protocol (garbage per row).
+  const provider = row[2], model = row[3], requested = row[4];
   const p = provider ?? "";
   out[0] = p;
   out[1] = provider !== null && model !== null ? `${provider}/${model}` : requested;
-  out[2] = keyId ?? "";
-  out[3] = connectionId ?? "";
+  out[2] = row[5] ?? "";
+  out[3] = row[6] ?? "";
   out[4] = "";
   out[5] = `${p}\x1f${model ?? requested}`;
 }
@@ -182,19 +183,19 @@ function newCell(dim: string, hour: number, value: string): RollupCell {
 }
 
 function addToCell(c: RollupCell, row: ScannedRow): void {
-  const [, , , , , , , status, tokensIn, tokensOut, cost, cached, tokensCached, tokensCacheWrite] = row;
+  const tokensIn = row[8], cost = row[10];
   c.requests++;
   c.tokensIn += tokensIn;
-  c.tokensOut += tokensOut;
+  c.tokensOut += row[9];
   const t = c.cost + cost;
   c.costErr += Math.abs(c.cost) >= Math.abs(cost) ? (c.cost - t) + cost : (cost - t) + c.cost;
   c.cost = t;
-  if (status >= 400) c.errors++;
-  if (cached === 0) {
+  if (row[7] >= 400) c.errors++;
+  if (row[11] === 0) {
     c.upstreamRequests++;
     c.upstreamTokensIn += tokensIn;
-    c.tokensCached += tokensCached;
-    c.tokensCacheWrite += tokensCacheWrite;
+    c.tokensCached += row[12];
+    c.tokensCacheWrite += row[13];
   }
 }
 
