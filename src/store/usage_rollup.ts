@@ -211,10 +211,26 @@ function addToCell(c: RollupCell, row: ScannedRow): void {
  */
 export function rollupUsage(db: Db, options: { maxRows?: number } = {}): number {
   const maxRows = options.maxRows ?? 5000;
-  const from = rollupWatermark(db);
   const { scan, upsert } = statementsFor(db);
+  const from = rollupWatermark(db);
   const rows = scan(from, maxRows);
+  // Nothing new: no write lock taken (a rollup runs every few seconds, mostly with nothing to do when idle).
   if (rows.length === 0) return 0;
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    // Rows above the watermark only ever get added, and only this function moves it; if another connection moved it
+    // meanwhile, fold nothing now and let the next run start from there.
+    const folded = rollupWatermark(db) === from ? foldBatch(db, rows, upsert) : 0;
+    db.exec("COMMIT");
+    return folded;
+  } catch (err) {
+    db.exec("ROLLBACK");
+    throw err;
+  }
+}
+
+/** Sums `rows` per (dimension, hour, value), adds the sums to usage_rollup and moves the watermark past them. */
+function foldBatch(db: Db, rows: ScannedRow[], upsert: Statement): number {
   // hour → one Map per dimension, value → cell. A batch spans one or two hours, so the outer lookup is cheap.
   const byHour = new Map<number, Array<Map<string, RollupCell>>>();
   const values: string[] = [];
@@ -229,36 +245,28 @@ export function rollupUsage(db: Db, options: { maxRows?: number } = {}): number 
       addToCell(c, row);
     }
   }
-  const upTo = rows[rows.length - 1][0];
-  db.exec("BEGIN IMMEDIATE");
-  try {
-    for (const dims of byHour.values()) {
-      for (const cells of dims) {
-        for (const c of cells.values()) {
-          upsert.run(
-            c.dim,
-            c.hour,
-            c.value,
-            c.requests,
-            c.tokensIn,
-            c.tokensOut,
-            c.cost + c.costErr,
-            c.errors,
-            c.upstreamRequests,
-            c.upstreamTokensIn,
-            c.tokensCached,
-            c.tokensCacheWrite,
-          );
-        }
+  for (const dims of byHour.values()) {
+    for (const cells of dims) {
+      for (const c of cells.values()) {
+        upsert.run(
+          c.dim,
+          c.hour,
+          c.value,
+          c.requests,
+          c.tokensIn,
+          c.tokensOut,
+          c.cost + c.costErr,
+          c.errors,
+          c.upstreamRequests,
+          c.upstreamTokensIn,
+          c.tokensCached,
+          c.tokensCacheWrite,
+        );
       }
     }
-    db.prepare("UPDATE usage_rollup_state SET last_id = ? WHERE id = 1").run(upTo);
-    db.exec("COMMIT");
-    return rows.length;
-  } catch (err) {
-    db.exec("ROLLBACK");
-    throw err;
   }
+  db.prepare("UPDATE usage_rollup_state SET last_id = ? WHERE id = 1").run(rows[rows.length - 1][0]);
+  return rows.length;
 }
 
 function addRows(acc: Map<string, Agg>, rows: Agg[]): void {
