@@ -267,6 +267,25 @@ Deno.test("gateway proxies OpenAI chat completions end to end", async (t) => {
       }
     });
 
+    await t.step(
+      "a stream whose upstream sends no headers in requestTimeoutMs is a 504 too",
+      async () => {
+        const off = stack.fake.on({ model: "slow-stream", behavior: { kind: "hang", delayMs: 8000 } });
+        try {
+          const started = Date.now();
+          const err = await assertApiError(
+            client.chat.completions.create({ model: "openai/slow-stream", messages: USER, stream: true }),
+            504,
+            "upstream_timeout",
+          );
+          assert.ok(err);
+          assert.ok(Date.now() - started < 6000, "the timeout did not cut the wait short");
+        } finally {
+          off();
+        }
+      },
+    );
+
     await t.step("every response carries x-request-id", async () => {
       const responses = await Promise.all([
         fetch(`${stack.gw.url}/healthz`),
