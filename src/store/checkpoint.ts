@@ -33,27 +33,35 @@ self.onmessage = (event) => {
 /** Pages the main connection may let the WAL grow to before it checkpoints itself (the backstop). */
 export const BACKSTOP_PAGES = 20_000;
 
+/** WAL size at which the worker starts: an idle or lightly used gateway never pays for the second isolate. */
+export const WORKER_START_WAL_BYTES = 4 * 1024 * 1024;
+
 export interface Checkpointer {
   /** Stops the timer and the worker (closing its connection). */
   stop(): Promise<void>;
+  /** Who checkpoints now: nobody yet (the WAL is still small), the worker, or the main connection (no worker). */
+  state(): "waiting" | "worker" | "main";
 }
 
 /**
- * Starts background checkpoints of the store at `path` every `intervalMs`. Falls back to checkpoints on the main
- * connection (same interval, still off the request path's commits) when a worker cannot start.
+ * Starts background checkpoints of the store at `path` every `intervalMs`, by a worker once the WAL file has reached
+ * `startAtWalBytes` (a second isolate costs ~8 MiB of RSS and ~10 ms of the main thread to create; a small WAL needs no
+ * checkpoints, and the backstop covers it meanwhile). Falls back to checkpoints on the main connection (same interval,
+ * still off the request path's commits) when a worker cannot start.
  */
 export function startCheckpointer(
   db: Db,
   path: string,
-  options: { intervalMs?: number; delayMs?: number } = {},
+  options: { intervalMs?: number; delayMs?: number; startAtWalBytes?: number } = {},
 ): Checkpointer {
   const intervalMs = options.intervalMs ?? 1000;
+  const startAt = options.startAtWalBytes ?? WORKER_START_WAL_BYTES;
   db.exec(`PRAGMA wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+  let mode: "waiting" | "worker" | "main" = "waiting";
   let worker: Worker | undefined;
   let busy = false;
   let timer: ReturnType<typeof setInterval> | undefined;
-  // `delayMs` lets a server answer its first requests before the worker (a second isolate, ~10 ms of the main
-  // thread to create) starts; the backstop above covers the WAL meanwhile.
+  // `delayMs` lets a server answer its first requests before the first look at the WAL; the backstop covers it.
   const delay = options.delayMs ? setTimeout(begin, options.delayMs) : undefined;
   if (delay !== undefined) Deno.unrefTimer(delay);
   else begin();
@@ -76,9 +84,18 @@ export function startCheckpointer(
       });
       w.terminate();
     },
+    state: () => mode,
   };
 
-  function begin(): void {
+  function walBytes(): number {
+    try {
+      return Deno.statSync(`${path}-wal`).size;
+    } catch {
+      return 0;
+    }
+  }
+
+  function startWorker(): void {
     try {
       const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: "application/javascript" }));
       worker = new Worker(url, { type: "module" });
@@ -89,12 +106,22 @@ export function startCheckpointer(
         e.preventDefault();
         worker?.terminate();
         worker = undefined;
+        mode = "main";
       };
       worker.postMessage({ cmd: "open", path });
+      mode = "worker";
     } catch {
       worker = undefined;
+      mode = "main";
     }
+  }
+
+  function begin(): void {
     timer = setInterval(() => {
+      if (mode === "waiting") {
+        if (walBytes() < startAt) return;
+        startWorker();
+      }
       if (worker) {
         if (busy) return;
         busy = true;
