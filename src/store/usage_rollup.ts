@@ -114,9 +114,11 @@ interface RollupStatements {
   /** The next batch above a watermark, in id order. */
   scan: (from: number, limit: number) => ScannedRow[];
   upsert: Statement;
+  /** Moves the watermark. */
+  advance: Statement;
 }
 
-/** The batch scan and the upsert, prepared once per connection (a rollup runs every few seconds). */
+/** The batch scan, the upsert and the watermark update, prepared once per connection (a rollup runs every few seconds). */
 const rollupStatements = new WeakMap<Db, RollupStatements>();
 
 function statementsFor(db: Db): RollupStatements {
@@ -142,7 +144,8 @@ function statementsFor(db: Db): RollupStatements {
          tokens_cached = tokens_cached + excluded.tokens_cached,
          tokens_cache_write = tokens_cache_write + excluded.tokens_cache_write`,
     );
-    s = { scan, upsert };
+    const advance = db.prepare("UPDATE usage_rollup_state SET last_id = ? WHERE id = 1");
+    s = { scan, upsert, advance };
     rollupStatements.set(db, s);
   }
   return s;
@@ -211,16 +214,16 @@ function addToCell(c: RollupCell, row: ScannedRow): void {
  */
 export function rollupUsage(db: Db, options: { maxRows?: number } = {}): number {
   const maxRows = options.maxRows ?? 5000;
-  const { scan, upsert } = statementsFor(db);
+  const statements = statementsFor(db);
   const from = rollupWatermark(db);
-  const rows = scan(from, maxRows);
+  const rows = statements.scan(from, maxRows);
   // Nothing new: no write lock taken (a rollup runs every few seconds, mostly with nothing to do when idle).
   if (rows.length === 0) return 0;
   db.exec("BEGIN IMMEDIATE");
   try {
     // Rows above the watermark only ever get added, and only this function moves it; if another connection moved it
     // meanwhile, fold nothing now and let the next run start from there.
-    const folded = rollupWatermark(db) === from ? foldBatch(db, rows, upsert) : 0;
+    const folded = rollupWatermark(db) === from ? foldBatch(rows, statements) : 0;
     db.exec("COMMIT");
     return folded;
   } catch (err) {
@@ -230,7 +233,7 @@ export function rollupUsage(db: Db, options: { maxRows?: number } = {}): number 
 }
 
 /** Sums `rows` per (dimension, hour, value), adds the sums to usage_rollup and moves the watermark past them. */
-function foldBatch(db: Db, rows: ScannedRow[], upsert: Statement): number {
+function foldBatch(rows: ScannedRow[], { upsert, advance }: RollupStatements): number {
   // hour → one Map per dimension, value → cell. A batch spans one or two hours, so the outer lookup is cheap.
   const byHour = new Map<number, Array<Map<string, RollupCell>>>();
   const values: string[] = [];
@@ -265,7 +268,7 @@ function foldBatch(db: Db, rows: ScannedRow[], upsert: Statement): number {
       }
     }
   }
-  db.prepare("UPDATE usage_rollup_state SET last_id = ? WHERE id = 1").run(rows[rows.length - 1][0]);
+  advance.run(rows[rows.length - 1][0]);
   return rows.length;
 }
 
