@@ -238,15 +238,39 @@ const optString = (v: unknown): boolean => v === undefined || v === null || type
 const optNumber = (v: unknown): boolean => v === undefined || v === null || typeof v === "number";
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
+const optObject = (v: unknown): v is Record<string, unknown> | null | undefined =>
+  v === undefined || v === null || isObject(v);
+
+/** A usage object WireUsageSchema accepts as it is (or null / absent). */
+function isPlainUsage(u: unknown): boolean {
+  if (u === undefined || u === null) return true;
+  if (!isObject(u)) return false;
+  if (
+    !optNumber(u.prompt_tokens) || !optNumber(u.completion_tokens) || !optNumber(u.total_tokens) ||
+    !optNumber(u.prompt_cache_hit_tokens)
+  ) return false;
+  const p = u.prompt_tokens_details;
+  if (!optObject(p) || (p && (!optNumber(p.cached_tokens) || !optNumber(p.cache_write_tokens)))) return false;
+  const c = u.completion_tokens_details;
+  return optObject(c) && (!c || optNumber(c.reasoning_tokens));
+}
+
+/** A `{name?, arguments?}` function fragment (or null / absent). */
+function isPlainFunction(f: unknown): boolean {
+  return optObject(f) && (!f || (optString(f.name) && optString(f.arguments)));
+}
+
 /**
- * The common text chunk checked by hand (ids, text deltas, finish reasons, no usage or tool calls): true only for
- * chunks ChunkSchema accepts unchanged, so a stream of them skips a zod parse per event. Anything else goes to zod.
+ * The common chunks checked by hand (text and reasoning deltas, tool-call fragments, finish reasons, usage): true
+ * only for chunks ChunkSchema accepts unchanged, so a stream skips a zod parse per event. Anything else goes to zod,
+ * which then names what is wrong.
  */
-export function isPlainTextChunk(json: unknown): json is WireChunk {
+export function isCommonChunk(json: unknown): json is WireChunk {
   if (!isObject(json)) return false;
   if (!optString(json.id) || !optString(json.model) || !optNumber(json.created)) return false;
-  if (json.usage !== undefined && json.usage !== null) return false;
-  if (json.x_groq !== undefined) return false;
+  if (!isPlainUsage(json.usage)) return false;
+  const groq = json.x_groq;
+  if (!optObject(groq) || (groq && !isPlainUsage(groq.usage))) return false;
   const choices = json.choices;
   if (choices === undefined || choices === null) return true;
   if (!Array.isArray(choices)) return false;
@@ -258,7 +282,14 @@ export function isPlainTextChunk(json: unknown): json is WireChunk {
     if (!optString(d.content) || !optString(d.refusal) || !optString(d.reasoning_content) || !optString(d.reasoning)) {
       return false;
     }
-    if (d.tool_calls !== undefined || d.function_call !== undefined) return false;
+    if (!isPlainFunction(d.function_call)) return false;
+    const calls = d.tool_calls;
+    if (calls === undefined || calls === null) continue;
+    if (!Array.isArray(calls)) return false;
+    for (const t of calls) {
+      if (!isObject(t) || !optNumber(t.index) || !optString(t.id) || !optString(t.type)) return false;
+      if (!isPlainFunction(t.function)) return false;
+    }
   }
   return true;
 }

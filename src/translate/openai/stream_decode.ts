@@ -14,7 +14,7 @@
  */
 import type { SseEvent, StepResult, StopReason, StreamEvent } from "../../core/canonical.ts";
 import { readErrorObject, statusForErrorObject } from "./error_body.ts";
-import { ChunkSchema, isPlainTextChunk, type WireChunk, type WireUsage } from "./schema.ts";
+import { ChunkSchema, isCommonChunk, type WireChunk, type WireUsage } from "./schema.ts";
 import { stopReasonFromFinish, usageFromWire } from "./stop_usage.ts";
 
 interface ToolSlot {
@@ -236,7 +236,7 @@ export function decodeStream(state: OpenAIDecodeState, event: SseEvent): StepRes
     ));
     return { state: s, out };
   }
-  if (isPlainTextChunk(json)) {
+  if (isCommonChunk(json)) {
     onChunk(s, json, out);
     return { state: s, out };
   }
