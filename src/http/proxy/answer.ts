@@ -143,6 +143,7 @@ export function streamAnswer(
     heartbeatMs: gw.state.settings.resilience.heartbeatMs,
     abortUpstream: a.abort,
     startedAt: job.startedAt,
+    deadlines: gw.deadlines,
   }, {
     now: gw.now,
     async finish(outcome) {

@@ -8,6 +8,7 @@ import { GatewayError } from "../../core/errors.ts";
 import { createSseParser, encodeSse, sseComment } from "../../core/sse.ts";
 import { codecFor } from "../../translate/mod.ts";
 import { errorBody } from "../errors.ts";
+import type { Deadlines } from "./upstream.ts";
 
 export interface StreamHooks {
   /**
@@ -38,6 +39,8 @@ export interface StreamOptions {
   heartbeatMs: number;
   abortUpstream: (reason?: unknown) => void;
   startedAt: number;
+  /** The shared sweeper for the heartbeat and idle timeout (a runtime timer per stream when absent). */
+  deadlines?: Deadlines;
 }
 
 /** The client format's error event, for failures that are ours (upstream reset, malformed, idle). */
@@ -102,7 +105,7 @@ export function translateStream(
   function finish(status: number, errorCode: string | null): void {
     if (finished) return;
     finished = true;
-    clearTimeout(wakeTimer);
+    disarm();
     committing = hooks.finish({ status, usage, ttftMs, errorCode, outputChars }).catch(() => {});
   }
 
@@ -175,18 +178,36 @@ export function translateStream(
    */
   let wake: Promise<"heartbeat" | "idle"> | undefined;
   let wakeTimer: ReturnType<typeof setTimeout> | undefined;
+  let wakeDeadline: { at: number; fire: () => void } | undefined;
+  /** Calls `fire` in `ms`: on the shared sweeper when there is one (no runtime timer per stream), else a timer. */
+  function arm(ms: number, fire: () => void): void {
+    if (opts.deadlines) {
+      wakeDeadline = { at: Date.now() + ms, fire };
+      opts.deadlines.add(wakeDeadline);
+    } else {
+      wakeTimer = setTimeout(fire, ms);
+    }
+  }
+  function disarm(): void {
+    if (wakeDeadline) opts.deadlines?.remove(wakeDeadline);
+    clearTimeout(wakeTimer);
+    wakeDeadline = undefined;
+    wakeTimer = undefined;
+  }
   function nextWake(): Promise<"heartbeat" | "idle"> {
     wake ??= new Promise((resolve) => {
       const check = (): void => {
+        wakeDeadline = undefined;
+        wakeTimer = undefined;
+        if (finished) return;
         const now = hooks.now();
         const idleLeft = opts.idleTimeoutMs - (now - lastUpstream);
         const beatLeft = opts.heartbeatMs > 0 ? opts.heartbeatMs - (now - lastClientWrite) : Infinity;
         if (idleLeft <= 0 || beatLeft <= 0) {
           wake = undefined;
-          wakeTimer = undefined;
           resolve(beatLeft <= idleLeft ? "heartbeat" : "idle");
         } else {
-          wakeTimer = setTimeout(check, Math.min(idleLeft, beatLeft));
+          arm(Math.min(idleLeft, beatLeft), check);
         }
       };
       check();
