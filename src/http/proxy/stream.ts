@@ -226,6 +226,34 @@ export function translateStream(
     return r;
   }
 
+  function write(controller: ReadableStreamDefaultController<Uint8Array>, text: string): void {
+    lastClientWrite = hooks.now();
+    controller.enqueue(encoder.encode(text));
+  }
+
+  /**
+   * The client text of one read's events. What comes before the terminal event is written at once: only the
+   * terminal event waits for the usage commit (a whole short answer often arrives in one read).
+   */
+  function takeEvents(events: SseEvent[], controller: ReadableStreamDefaultController<Uint8Array>): string {
+    let text = "";
+    try {
+      for (const ev of events) {
+        const waiting = committing !== undefined;
+        const out = onEvent(ev);
+        if (!waiting && committing !== undefined && text) {
+          write(controller, text);
+          text = "";
+        }
+        text += out;
+      }
+    } catch (err) {
+      if (text) write(controller, text);
+      throw err;
+    }
+    return text;
+  }
+
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
@@ -242,9 +270,9 @@ export function translateStream(
             }
             if (r.done) {
               done = true;
-              for (const ev of parser.end()) text += onEvent(ev);
+              text = takeEvents(parser.end(), controller);
             } else {
-              for (const ev of parser.push(decoder.decode(r.value, { stream: true }))) text += onEvent(ev);
+              text = takeEvents(parser.push(decoder.decode(r.value, { stream: true })), controller);
             }
           } catch (err) {
             const gerr = err instanceof GatewayError
@@ -261,10 +289,7 @@ export function translateStream(
             await committing;
             committing = undefined;
           }
-          if (text) {
-            lastClientWrite = hooks.now();
-            controller.enqueue(encoder.encode(text));
-          }
+          if (text) write(controller, text);
           if (stopAfter && !done) {
             stopUpstream(new DOMException("upstream error event", "AbortError"));
             done = true;

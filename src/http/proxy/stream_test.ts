@@ -1,0 +1,102 @@
+import assert from "node:assert/strict";
+import { type StreamHooks, type StreamOptions, translateStream } from "./stream.ts";
+
+const chunk = (delta: Record<string, unknown>, finish: string | null = null, usage?: unknown) =>
+  `data: ${
+    JSON.stringify({
+      id: "chatcmpl-1",
+      object: "chat.completion.chunk",
+      created: 1,
+      model: "gpt-4.1",
+      choices: usage ? [] : [{ index: 0, delta, finish_reason: finish }],
+      ...(usage ? { usage } : {}),
+    })
+  }\n\n`;
+
+/** A whole short answer, as an upstream often sends it: one read holds every event. */
+const WHOLE_ANSWER = chunk({ role: "assistant", content: "" }) + chunk({ content: "Hel" }) + chunk({ content: "lo" }) +
+  chunk({}, "stop") + chunk({}, null, { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 }) + "data: [DONE]\n\n";
+
+function upstreamOf(...parts: string[]): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  return new ReadableStream({
+    start(controller) {
+      for (const p of parts) controller.enqueue(encoder.encode(p));
+      controller.close();
+    },
+  });
+}
+
+const options: StreamOptions = {
+  surface: "openai",
+  upstreamFormat: "openai",
+  passthrough: true,
+  clientWantsUsage: false,
+  idleTimeoutMs: 60_000,
+  heartbeatMs: 0,
+  abortUpstream: () => {},
+  startedAt: 0,
+};
+
+Deno.test("translateStream() writes the events before the terminal one at once; [DONE] waits for the usage commit", async () => {
+  let commit!: () => void;
+  const finished: Array<Parameters<StreamHooks["finish"]>[0]> = [];
+  const hooks: StreamHooks = {
+    now: () => 0,
+    finish(outcome) {
+      finished.push(outcome);
+      return new Promise<void>((resolve) => (commit = resolve));
+    },
+  };
+  const reader = translateStream(upstreamOf(WHOLE_ANSWER), options, hooks).getReader();
+  const decoder = new TextDecoder();
+
+  const first = decoder.decode((await reader.read()).value);
+  // The commit has started (the terminal event was seen) but not finished: the answer is out, the end is not.
+  assert.equal(finished.length, 1);
+  assert.match(first, /"content":"Hel"/);
+  assert.match(first, /"finish_reason":"stop"/);
+  assert.doesNotMatch(first, /\[DONE\]/);
+  // The usage chunk the client did not ask for stays hidden.
+  assert.doesNotMatch(first, /"usage"/);
+
+  const pending = reader.read();
+  const raced = await Promise.race([pending, new Promise((r) => setTimeout(() => r("waiting"), 20))]);
+  assert.equal(raced, "waiting", "[DONE] reached the client before the usage commit");
+  commit();
+  assert.equal(decoder.decode((await pending).value), "data: [DONE]\n\n");
+  assert.equal((await reader.read()).done, true);
+  assert.deepEqual(finished[0].usage, { inputTokens: 3, outputTokens: 2 });
+  assert.equal(finished[0].status, 200);
+});
+
+Deno.test("translateStream() sends a heartbeat on the deadline sweeper it is given while the upstream is silent", async () => {
+  const armed: Array<{ at: number; fire: () => void }> = [];
+  const deadlines = {
+    add: (d: { at: number; fire: () => void }) => void armed.push(d),
+    remove: (d: { at: number; fire: () => void }) => void armed.splice(armed.indexOf(d), 1),
+  };
+  let clock = 0;
+  let upstream!: ReadableStreamDefaultController<Uint8Array>;
+  const body = new ReadableStream<Uint8Array>({ start: (c) => void (upstream = c) });
+  const stream = translateStream(body, { ...options, heartbeatMs: 1000, deadlines }, {
+    now: () => clock,
+    finish: () => Promise.resolve(),
+  });
+  const reader = stream.getReader();
+  const read = reader.read();
+  await new Promise((r) => setTimeout(r, 0));
+  // No runtime timer: the heartbeat waits on the sweeper, due a heartbeat interval from now.
+  assert.equal(armed.length, 1);
+  clock = 1000;
+  // As the sweeper does: a due deadline leaves the set, then fires.
+  armed.shift()!.fire();
+  assert.equal(new TextDecoder().decode((await read).value), ": ping\n\n");
+  upstream.enqueue(new TextEncoder().encode(WHOLE_ANSWER));
+  upstream.close();
+  let text = "";
+  for (let r = await reader.read(); !r.done; r = await reader.read()) text += new TextDecoder().decode(r.value);
+  assert.match(text, /\[DONE\]/);
+  // Finished streams leave nothing armed on the shared sweeper.
+  assert.equal(armed.length, 0);
+});
