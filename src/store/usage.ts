@@ -77,15 +77,14 @@ export function createUsageWriter(db: Db, options: { inFlight?: () => number } =
     );
   };
   let pending: UsageRecord[] = [];
-  let waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> = [];
-  let scheduled = false;
+  /** The turn's commit: every row of the batch waits on this one promise. */
+  let batch: PromiseWithResolvers<void> | undefined;
 
   function flush(): void {
-    scheduled = false;
     const rows = pending;
-    const done = waiters;
+    const done = batch;
     pending = [];
-    waiters = [];
+    batch = undefined;
     if (rows.length === 0) return;
     try {
       db.exec("BEGIN IMMEDIATE");
@@ -96,9 +95,9 @@ export function createUsageWriter(db: Db, options: { inFlight?: () => number } =
         db.exec("ROLLBACK");
         throw err;
       }
-      for (const w of done) w.resolve();
+      done?.resolve();
     } catch (err) {
-      for (const w of done) w.reject(err);
+      done?.reject(err);
     }
   }
 
@@ -113,13 +112,12 @@ export function createUsageWriter(db: Db, options: { inFlight?: () => number } =
         }
       }
       pending.push(row);
-      const done = new Promise<void>((resolve, reject) => waiters.push({ resolve, reject }));
-      if (!scheduled) {
-        scheduled = true;
+      if (!batch) {
+        batch = Promise.withResolvers<void>();
         // After this loop turn's I/O callbacks: rows of every request answered in the same turn share a commit.
         setImmediate(flush);
       }
-      return done;
+      return batch.promise;
     },
     flush,
   };
