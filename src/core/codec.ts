@@ -48,6 +48,11 @@ export interface Codec<DecodeState = unknown, EncodeState = unknown> {
    * same-format pass-through path's only look into the answer.
    */
   decodeUsage(body: unknown): Usage;
+  /**
+   * The top-level member of a whole response body that holds its usage, near the body's end in every format: the
+   * pass-through path reads only that member from the body's tail (see core/json_tail.ts).
+   */
+  usageKey: string;
   /** Canonical → wire response for the client. */
   encodeResponse(res: ChatResponse): Record<string, unknown>;
   /** Fresh state for reading one upstream stream. */

@@ -35,7 +35,9 @@ export type Behavior =
   /** A stream that answers 200 and then sends one delta every `delayMs` ms for `chunks` (random-ish latency). */
   | { kind: "delay"; delayMs: number; text?: string }
   /** A stream that sends `afterChunks` deltas, then drops the connection without a final chunk (a mid-stream cut). */
-  | { kind: "cut"; afterChunks: number };
+  | { kind: "cut"; afterChunks: number }
+  /** A 200 answer with exactly this body (any bytes: a large answer, a body that is not JSON). */
+  | { kind: "raw"; body: string; contentType?: string };
 
 export interface Rule {
   /** Upstream model id (as the gateway sends it, prefix stripped). */
@@ -191,6 +193,10 @@ export function startFakeOpenAI(): FakeOpenAI {
     const stream = body.stream === true;
     const includeUsage = body.stream_options?.include_usage === true;
     switch (behavior.kind) {
+      case "raw":
+        return new Response(behavior.body, {
+          headers: { "content-type": behavior.contentType ?? "application/json" },
+        });
       case "error":
         return openaiError(behavior.status, behavior.message, behavior);
       case "hang":

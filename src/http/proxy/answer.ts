@@ -4,6 +4,7 @@
  */
 import type { Usage } from "../../core/canonical.ts";
 import { GatewayError } from "../../core/errors.ts";
+import { topLevelMember } from "../../core/json_tail.ts";
 import type { Release } from "../../routing/limiter.ts";
 import type { Candidate } from "../../routing/resolve.ts";
 import type { UsageRecord } from "../../store/mod.ts";
@@ -72,19 +73,51 @@ export interface Answer {
   passthrough: boolean;
 }
 
+/** How much of a pass-through answer's end is decoded to find its usage. */
+const USAGE_TAIL_BYTES = 16 * 1024;
+const utf8 = new TextDecoder();
+
+/**
+ * The usage member of a JSON answer, read from its last bytes alone; undefined when it is not there (then the caller
+ * parses the whole answer, which also refuses a body that is not JSON).
+ */
+function usageFromTail(bytes: Uint8Array, key: string): unknown {
+  const tail = utf8.decode(bytes.subarray(Math.max(0, bytes.length - USAGE_TAIL_BYTES)));
+  const raw = topLevelMember(tail, key);
+  if (raw === undefined) return undefined;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+}
+
 export async function jsonAnswer(gw: Gateway, job: ProxyJob, a: Answer): Promise<Response> {
   const upstreamFormat = a.candidate.connection.provider.format;
   const upCodec = codecFor(upstreamFormat);
-  let body: string;
+  let body: string | Uint8Array<ArrayBuffer>;
   let usage: Usage;
   try {
-    const text = await a.response.text();
-    const parsed = JSON.parse(text);
     if (a.passthrough) {
-      // Same format: the client gets the upstream's bytes; only the usage is read.
-      body = text;
-      usage = upCodec.decodeUsage(parsed);
+      // Same format: the client gets the upstream's bytes as they came, and only the usage is read. A large answer is
+      // not decoded, parsed and encoded again: only the usage member at its end is (see usageFromTail).
+      const declared = a.response.headers.get("content-length");
+      if (declared !== null && Number(declared) <= USAGE_TAIL_BYTES) {
+        body = await a.response.text();
+        usage = upCodec.decodeUsage(JSON.parse(body));
+      } else {
+        const bytes = await a.response.bytes();
+        const tailUsage = usageFromTail(bytes, upCodec.usageKey);
+        if (tailUsage !== undefined) {
+          body = bytes;
+          usage = upCodec.decodeUsage({ [upCodec.usageKey]: tailUsage });
+        } else {
+          body = utf8.decode(bytes);
+          usage = upCodec.decodeUsage(JSON.parse(body));
+        }
+      }
     } else {
+      const parsed = JSON.parse(await a.response.text());
       const canonical = upCodec.decodeResponse(parsed);
       // Anthropic and Gemini bodies carry no timestamp: the gateway's clock stands in.
       if (!canonical.created) canonical.created = Math.floor(gw.now() / 1000);
@@ -181,8 +214,8 @@ export function streamAnswer(
 export interface UsageDetail {
   job: ProxyJob;
   candidate?: Candidate;
-  /** The body sent to the client (JSON answers and errors). */
-  body?: string;
+  /** The body sent to the client (JSON answers and errors; a pass-through answer as the upstream's bytes). */
+  body?: string | Uint8Array;
   /** The upstream stream's bytes (streams, only while request logs are on). */
   tap?: StreamTap;
   /** Answer characters a stream carried (counted as it passed). */
@@ -215,10 +248,14 @@ export async function recordUsage(gw: Gateway, row: UsageRecord, detail?: UsageD
       requestId: row.requestId,
       ts: row.ts,
       request: detail.job.body,
-      response: () => body ?? tap?.text(),
+      response: () => body === undefined ? tap?.text() : textOf(body),
     });
   }
   return row;
+}
+
+function textOf(body: string | Uint8Array): string {
+  return typeof body === "string" ? body : utf8.decode(body);
 }
 
 /** The row with tokens counted locally (about 4 characters a token) and their cost; unchanged if nothing counts. */
@@ -230,7 +267,7 @@ function estimatedRow(gw: Gateway, row: UsageRecord, d: UsageDetail): UsageRecor
   } catch { /* a body the surface codec cannot decode: no estimate */ }
   try {
     if (d.body !== undefined) {
-      output = estimateResponseTokens(codecFor(d.job.surface).decodeResponse(JSON.parse(d.body)));
+      output = estimateResponseTokens(codecFor(d.job.surface).decodeResponse(JSON.parse(textOf(d.body))));
     } else if (d.outputChars !== undefined) {
       output = tokensOf(d.outputChars);
     }

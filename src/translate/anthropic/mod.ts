@@ -30,6 +30,7 @@ export const codec: Codec<AnthropicDecodeState, AnthropicEncodeState> = {
   encodeRequest,
   decodeResponse,
   decodeUsage,
+  usageKey: "usage",
   encodeResponse,
   initDecodeStream,
   decodeStream,

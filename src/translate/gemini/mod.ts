@@ -22,6 +22,7 @@ export const codec: Codec<GeminiDecodeState, GeminiEncodeState> = {
   encodeRequest,
   decodeResponse,
   decodeUsage,
+  usageKey: "usageMetadata",
   encodeResponse,
   initDecodeStream,
   decodeStream,

@@ -29,6 +29,7 @@ export const codec: Codec<OpenAIDecodeState, OpenAIEncodeState> = {
   encodeRequest,
   decodeResponse,
   decodeUsage,
+  usageKey: "usage",
   encodeResponse,
   initDecodeStream,
   decodeStream,

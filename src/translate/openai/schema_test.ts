@@ -49,7 +49,10 @@ const chunkLike = fc.record({
               reasoning_content: maybeString,
               refusal: maybeString,
               reasoning: maybeString,
-              tool_calls: fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary: toolCallsLike, weight: 3 }),
+              tool_calls: fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, {
+                arbitrary: toolCallsLike,
+                weight: 3,
+              }),
               function_call: fc.oneof({ arbitrary: fc.constant(undefined), weight: 6 }, {
                 arbitrary: functionLike,
                 weight: 1,

@@ -32,6 +32,7 @@ export const codec: Codec<DecodeState, EncodeState> = {
   encodeRequest,
   decodeResponse,
   decodeUsage,
+  usageKey: "usage",
   encodeResponse,
   initDecodeStream,
   decodeStream,
