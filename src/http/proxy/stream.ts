@@ -254,6 +254,11 @@ export function translateStream(
     return text;
   }
 
+  /** Events of a read not handled yet (the rest of the read that carried the first event), and whether it ended. */
+  let held: SseEvent[] | undefined;
+  let heldDone = false;
+  let first = true;
+
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
@@ -261,19 +266,33 @@ export function translateStream(
           let text = "";
           let done = false;
           try {
-            const r = await readOrHeartbeat();
-            if (r === "heartbeat") {
-              // Keeps proxies and clients from timing out while the upstream thinks; clients ignore it.
-              lastClientWrite = hooks.now();
-              controller.enqueue(encoder.encode(heartbeatText(opts.surface)));
-              return;
-            }
-            if (r.done) {
-              done = true;
-              text = takeEvents(parser.end(), controller);
+            let events: SseEvent[];
+            if (held) {
+              events = held;
+              done = heldDone;
+              held = undefined;
             } else {
-              text = takeEvents(parser.push(decoder.decode(r.value, { stream: true })), controller);
+              const r = await readOrHeartbeat();
+              if (r === "heartbeat") {
+                // Keeps proxies and clients from timing out while the upstream thinks; clients ignore it.
+                lastClientWrite = hooks.now();
+                controller.enqueue(encoder.encode(heartbeatText(opts.surface)));
+                return;
+              }
+              done = r.done;
+              events = r.done ? parser.end() : parser.push(decoder.decode(r.value, { stream: true }));
             }
+            if (first && events.length > 0) {
+              // The stream's first event goes to the client on its own, before the rest of its read is handled.
+              first = false;
+              if (events.length > 1) {
+                held = events.slice(1);
+                heldDone = done;
+                events = events.slice(0, 1);
+                done = false;
+              }
+            }
+            text = takeEvents(events, controller);
           } catch (err) {
             const gerr = err instanceof GatewayError
               ? err
