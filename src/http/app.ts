@@ -41,8 +41,9 @@ function requestEdge(gw: Gateway): MiddlewareHandler<AppEnv> {
     c.set("requestId", id);
     checkIp(c);
     await next();
-    // Proxied responses carry it already; setting it again would make Hono copy the response.
-    if (!c.res.headers.has("x-request-id")) c.res.headers.set("x-request-id", id);
+    // Proxied responses carry it already (setting a header again makes Deno rebuild the response's native headers),
+    // and so do errors (onError).
+    if (!c.get("stamped") && !c.res.headers.has("x-request-id")) c.res.headers.set("x-request-id", id);
   };
 }
 

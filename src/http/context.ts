@@ -66,6 +66,8 @@ import type { ApiKeyRow } from "../store/mod.ts";
 export interface AppEnv {
   Variables: {
     requestId: string;
+    /** Set by the proxy path: its responses (and errors, through onError) carry `x-request-id` already. */
+    stamped?: boolean;
     apiKey?: ApiKeyRow;
     session?: { id: string; csrf: string };
   };

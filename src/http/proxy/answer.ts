@@ -165,6 +165,8 @@ export function streamAnswer(
   a: Answer & { abort: (reason?: unknown) => void; release: Release },
 ): Response {
   const provider = a.candidate.connection.provider;
+  // In flight until the finish hook, beyond the attempt loop that started it.
+  gw.inFlight++;
   // The upstream bytes are kept (up to a cap) only for the request log; estimates count characters as they pass.
   const tap = gw.requestLog.enabled ? tapStream(a.response.body!) : undefined;
   const body = translateStream(tap?.stream ?? a.response.body!, {

@@ -22,14 +22,11 @@ interface FailedAttempt {
 /** Runs the job; always resolves to a Response in the client's format (errors included). */
 export async function executeProxy(gw: Gateway, job: ProxyJob): Promise<Response> {
   gw.inFlight++;
-  let streaming = false;
   try {
-    const res = await attemptAll(gw, job);
-    streaming = res.headers.get("content-type")?.startsWith("text/event-stream") === true;
-    return res;
+    return await attemptAll(gw, job);
   } finally {
-    // A stream stays in flight until its finish hook runs.
-    if (!streaming) gw.inFlight--;
+    // A stream counts itself in flight until its finish hook runs (see streamAnswer).
+    gw.inFlight--;
   }
 }
 

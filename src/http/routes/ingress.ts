@@ -64,6 +64,8 @@ export interface RunOptions {
 
 /** Resolves the model, applies the key's allow-list, and runs the attempt loop. */
 export async function runProxy(gw: Gateway, c: Context<AppEnv>, options: RunOptions): Promise<Response> {
+  // Every way out of here (an answer, a proxy error, a thrown GatewayError through onError) carries x-request-id.
+  c.set("stamped", true);
   const key = c.get("apiKey");
   if (key) gw.budgets.check(key.id, key.budget);
   if (key?.models && !keyAllows(key.models, options.model)) {
