@@ -2,7 +2,7 @@
  * @module Secrets at rest: the generated secret file, AES-256-GCM (WebCrypto) for provider keys and tokens,
  * keyed hashes for gateway API keys, PBKDF2 for the dashboard password.
  */
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { equalBytes, hmacSha256, toBase64Url, toHex } from "../core/hmac.ts";
 
 export interface Secrets {
   jwtSecret: string;
@@ -28,8 +28,8 @@ export function loadSecrets(dataDir: string, given: Partial<Secrets>): Secrets {
   const needed = (!given.jwtSecret && !stored.jwtSecret) || (!given.apiKeySecret && !stored.apiKeySecret);
   if (needed) {
     stored = {
-      jwtSecret: stored.jwtSecret ?? randomBytes(32).toString("base64url"),
-      apiKeySecret: stored.apiKeySecret ?? randomBytes(32).toString("base64url"),
+      jwtSecret: stored.jwtSecret ?? randomToken(32),
+      apiKeySecret: stored.apiKeySecret ?? randomToken(32),
     };
     Deno.writeTextFileSync(path, JSON.stringify(stored), { mode: 0o600 });
     Deno.chmodSync(path, 0o600);
@@ -67,7 +67,7 @@ export async function createCipher(apiKeySecret: string): Promise<Cipher> {
     false,
     ["encrypt", "decrypt"],
   );
-  const hmacKey = createHmac("sha256", apiKeySecret).update("switchyard-api-key-hash").digest();
+  const keyedHash = hmacSha256(hmacSha256(apiKeySecret)("switchyard-api-key-hash"));
   return {
     async encrypt(plain: string): Promise<string> {
       const iv = crypto.getRandomValues(new Uint8Array(12));
@@ -86,7 +86,7 @@ export async function createCipher(apiKeySecret: string): Promise<Cipher> {
       return new TextDecoder().decode(plain);
     },
     hashKey(apiKey: string): string {
-      return createHmac("sha256", hmacKey).update(apiKey).digest("hex");
+      return toHex(keyedHash(apiKey));
     },
   };
 }
@@ -100,7 +100,7 @@ export function maskSecret(secret: string): string {
 
 /** A new random token, URL-safe. */
 export function randomToken(bytes = 24): string {
-  return randomBytes(bytes).toString("base64url");
+  return toBase64Url(crypto.getRandomValues(new Uint8Array(bytes)));
 }
 
 const PBKDF2_ITERATIONS = 210_000;
@@ -117,7 +117,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
   if (kind !== "pbkdf2" || !iter || !salt || !hash) return false;
   const got = await pbkdf2(password, unb64(salt), Number(iter));
   const want = unb64(hash);
-  return got.length === want.length && timingSafeEqual(got, want);
+  return equalBytes(got, want);
 }
 
 async function pbkdf2(password: string, salt: Uint8Array<ArrayBuffer>, iterations: number): Promise<Uint8Array> {
@@ -130,12 +130,19 @@ async function pbkdf2(password: string, salt: Uint8Array<ArrayBuffer>, iteration
 
 /** HMAC-SHA256 (base64url) for signing session cookies and CSRF tokens. */
 export function sign(secret: string, value: string): string {
-  return createHmac("sha256", secret).update(value).digest("base64url");
+  let mac = signers.get(secret);
+  if (!mac) {
+    mac = hmacSha256(secret);
+    // One secret in practice (the session secret); the map stays tiny.
+    if (signers.size > 16) signers.clear();
+    signers.set(secret, mac);
+  }
+  return toBase64Url(mac(value));
 }
+
+const signers = new Map<string, (data: string) => Uint8Array>();
 
 /** Constant-time comparison of two strings. */
 export function safeEqual(a: string, b: string): boolean {
-  const ab = new TextEncoder().encode(a);
-  const bb = new TextEncoder().encode(b);
-  return ab.length === bb.length && timingSafeEqual(ab, bb);
+  return equalBytes(new TextEncoder().encode(a), new TextEncoder().encode(b));
 }

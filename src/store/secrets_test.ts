@@ -1,6 +1,7 @@
 /** @module Unit tests for secrets at rest: AES-GCM, keyed hashes, the secret file, passwords, masking. */
 import assert from "node:assert/strict";
-import { createCipher, hashPassword, loadSecrets, maskSecret, safeEqual, verifyPassword } from "./secrets.ts";
+import { createHmac } from "node:crypto";
+import { createCipher, hashPassword, loadSecrets, maskSecret, safeEqual, sign, verifyPassword } from "./secrets.ts";
 
 Deno.test("createCipher() encrypts and decrypts a round trip, with a fresh IV each time", async () => {
   const cipher = await createCipher("secret-one");
@@ -40,6 +41,15 @@ Deno.test("hashKey() is a keyed hash: stable per secret, different across secret
   const plain = Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key))))
     .map((b) => b.toString(16).padStart(2, "0")).join("");
   assert.notEqual(one.hashKey(key), plain);
+});
+
+Deno.test("hashKey() and sign() give the digests stores and cookies already hold (node:crypto's HMAC)", async () => {
+  // Keys hashed and sessions signed before the HMAC moved off node:crypto must still match.
+  const secret = "0f3c-API_KEY_SECRET-ü";
+  const key = "sy-live-0123456789abcdef";
+  const hmacKey = createHmac("sha256", secret).update("switchyard-api-key-hash").digest();
+  assert.equal((await createCipher(secret)).hashKey(key), createHmac("sha256", hmacKey).update(key).digest("hex"));
+  assert.equal(sign(secret, "session-id"), createHmac("sha256", secret).update("session-id").digest("base64url"));
 });
 
 Deno.test("loadSecrets() generates the secret file once (mode 0600) and env values win", () => {
