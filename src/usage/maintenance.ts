@@ -106,7 +106,10 @@ export function createMaintenance(db: Db, options: MaintenanceOptions): Maintena
   };
 }
 
-/** Starts the timers: rollups every `rollupEveryMs`, retention every `retentionEveryMs` (first one at start). */
+/**
+ * Starts the timers: rollups every `rollupEveryMs`, retention every `retentionEveryMs`, the first of both one second
+ * after start (or `rollupEveryMs`, if shorter), so they do not compete with the gateway's first requests.
+ */
 export function startMaintenance(db: Db, options: MaintenanceOptions): Maintenance {
   const m = createMaintenance(db, options);
   const rollupEvery = options.rollupEveryMs ?? 5000;
@@ -128,7 +131,7 @@ export function startMaintenance(db: Db, options: MaintenanceOptions): Maintenan
         if (!stopped) timer = setTimeout(tick, rollupEvery);
       });
   };
-  timer = setTimeout(tick, 0);
+  timer = setTimeout(tick, Math.min(rollupEvery, 1000));
   return {
     rollup: m.rollup,
     runOnce: m.runOnce,
