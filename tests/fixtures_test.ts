@@ -16,8 +16,11 @@ import { createSseParser, encodeSse } from "../src/core/sse.ts";
 import type { Codec } from "../src/core/codec.ts";
 import type { StreamEvent } from "../src/core/canonical.ts";
 import { GatewayError } from "../src/core/errors.ts";
+import { topLevelMember } from "../src/core/json_tail.ts";
 
 const root = new URL("./fixtures/", import.meta.url);
+/** Response fixtures per format whose usage the pass-through path found at the end of the answer. */
+const usageFromTail = new Map<string, number>();
 
 function readJson(url: URL): unknown {
   return JSON.parse(Deno.readTextFileSync(url));
@@ -73,6 +76,13 @@ for (const formatEntry of Deno.readDirSync(root)) {
           : new URL("response.json", dir);
         // deno-lint-ignore no-explicit-any
         assert.deepEqual(normalize(codec.encodeResponse(canonical as any)), readJson(expectedUrl), "encodeResponse");
+        // The pass-through path reads only the usage member, from the answer's end: it must say what the whole does.
+        const raw = topLevelMember(Deno.readTextFileSync(new URL("response.json", dir)), codec.usageKey);
+        if (raw !== undefined) {
+          const tail = codec.decodeUsage({ [codec.usageKey]: JSON.parse(raw) });
+          assert.deepEqual(tail, codec.decodeUsage(wire), "usage read from the answer's end");
+          usageFromTail.set(format, (usageFromTail.get(format) ?? 0) + 1);
+        }
         checked++;
       }
       if (exists(new URL("stream.sse", dir))) {
@@ -134,3 +144,9 @@ for (const formatEntry of Deno.readDirSync(root)) {
     });
   }
 }
+
+Deno.test("the pass-through usage read found usage in response fixtures of every format", () => {
+  for (const format of ["openai", "anthropic", "gemini", "responses"]) {
+    assert.ok((usageFromTail.get(format) ?? 0) > 0, `no ${format} response fixture had its usage read from the end`);
+  }
+});
