@@ -4,32 +4,15 @@
  * stream step costs). The upstream arrives in 4 KiB reads, as from a socket.
  * Run: deno task bench:stream
  */
-import { type StreamOptions, translateStream } from "./stream.ts";
+import { translateStream } from "./stream.ts";
+import { OPENAI_PASSTHROUGH, openaiChunk } from "./stream_fixture.ts";
 
 const EVENTS = 500;
-const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
-  `data: ${
-    JSON.stringify({
-      id: "chatcmpl-bench",
-      object: "chat.completion.chunk",
-      created: 1,
-      model: "gpt-4.1",
-      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
-    })
-  }\n\n`;
+const chunk = openaiChunk;
 let text = chunk({ role: "assistant", content: "" });
 for (let i = 0; i < EVENTS; i++) text += chunk({ content: `tok${i} ` });
 text += chunk({}, "stop");
-text += `data: ${
-  JSON.stringify({
-    id: "chatcmpl-bench",
-    object: "chat.completion.chunk",
-    created: 1,
-    model: "gpt-4.1",
-    choices: [],
-    usage: { prompt_tokens: 12, completion_tokens: EVENTS, total_tokens: 12 + EVENTS },
-  })
-}\n\n`;
+text += chunk({}, null, { prompt_tokens: 12, completion_tokens: EVENTS, total_tokens: 12 + EVENTS });
 text += "data: [DONE]\n\n";
 const bytes = new TextEncoder().encode(text);
 const READ = 4096;
@@ -60,16 +43,7 @@ function upstream(): ReadableStream<Uint8Array> {
   });
 }
 
-const base: StreamOptions = {
-  surface: "openai",
-  upstreamFormat: "openai",
-  passthrough: true,
-  clientWantsUsage: false,
-  idleTimeoutMs: 60_000,
-  heartbeatMs: 0,
-  abortUpstream: () => {},
-  startedAt: 0,
-};
+const base = OPENAI_PASSTHROUGH;
 const hooks = { now: () => 0, finish: () => Promise.resolve() };
 
 async function drain(stream: ReadableStream<Uint8Array>): Promise<number> {

@@ -1,17 +1,8 @@
 import assert from "node:assert/strict";
-import { type StreamHooks, type StreamOptions, translateStream } from "./stream.ts";
+import { type StreamHooks, translateStream } from "./stream.ts";
+import { OPENAI_PASSTHROUGH, openaiChunk } from "./stream_fixture.ts";
 
-const chunk = (delta: Record<string, unknown>, finish: string | null = null, usage?: unknown) =>
-  `data: ${
-    JSON.stringify({
-      id: "chatcmpl-1",
-      object: "chat.completion.chunk",
-      created: 1,
-      model: "gpt-4.1",
-      choices: usage ? [] : [{ index: 0, delta, finish_reason: finish }],
-      ...(usage ? { usage } : {}),
-    })
-  }\n\n`;
+const chunk = openaiChunk;
 
 /** A whole short answer, as an upstream often sends it: one read holds every event. */
 const WHOLE_ANSWER = chunk({ role: "assistant", content: "" }) + chunk({ content: "Hel" }) + chunk({ content: "lo" }) +
@@ -27,16 +18,7 @@ function upstreamOf(...parts: string[]): ReadableStream<Uint8Array> {
   });
 }
 
-const options: StreamOptions = {
-  surface: "openai",
-  upstreamFormat: "openai",
-  passthrough: true,
-  clientWantsUsage: false,
-  idleTimeoutMs: 60_000,
-  heartbeatMs: 0,
-  abortUpstream: () => {},
-  startedAt: 0,
-};
+const options = OPENAI_PASSTHROUGH;
 
 Deno.test("translateStream() writes the first event alone, the rest up to the terminal one at once; [DONE] waits for the usage commit", async () => {
   let commit!: () => void;
