@@ -351,13 +351,24 @@ export function chunkReader(body: ReadableStream<Uint8Array>): {
   } catch {
     return body.getReader();
   }
-  let buffer: ArrayBufferLike = new ArrayBuffer(READ_BUFFER_BYTES);
+  let buffer: ArrayBufferLike = spareBuffers.pop() ?? new ArrayBuffer(READ_BUFFER_BYTES);
   return {
     async read() {
       const r = await byob.read(new Uint8Array(buffer, 0, READ_BUFFER_BYTES));
       if (r.value) buffer = r.value.buffer;
-      return r.done ? { done: true, value: undefined } : { done: false, value: r.value! };
+      if (!r.done) return { done: false, value: r.value! };
+      giveBack(buffer);
+      return { done: true, value: undefined };
     },
     cancel: (reason) => byob.cancel(reason),
   };
+}
+
+/** Buffers of finished streams, for the next ones (a fresh one is zeroed memory the process has to touch). */
+const spareBuffers: ArrayBufferLike[] = [];
+const SPARE_BUFFERS = 16;
+
+function giveBack(buffer: ArrayBufferLike): void {
+  // A buffer still lent to a read (cancelled mid-read) is detached: byteLength 0.
+  if (buffer.byteLength === READ_BUFFER_BYTES && spareBuffers.length < SPARE_BUFFERS) spareBuffers.push(buffer);
 }
