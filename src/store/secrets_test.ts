@@ -52,6 +52,15 @@ Deno.test("hashKey() and sign() give the digests stores and cookies already hold
   assert.equal(sign(secret, "session-id"), createHmac("sha256", secret).update("session-id").digest("base64url"));
 });
 
+Deno.test("hashKey() gives the same hash for a key it has seen, after many others, as for a fresh one", async () => {
+  const cipher = await createCipher("secret-memo");
+  const first = cipher.hashKey("sy-first-key");
+  for (let i = 0; i < 600; i++) cipher.hashKey(`sy-key-${i}`);
+  assert.equal(cipher.hashKey("sy-first-key"), first);
+  assert.equal(cipher.hashKey("sy-key-599"), (await createCipher("secret-memo")).hashKey("sy-key-599"));
+  assert.notEqual(cipher.hashKey("sy-key-598"), cipher.hashKey("sy-key-599"));
+});
+
 Deno.test("loadSecrets() generates the secret file once (mode 0600) and env values win", () => {
   const dir = Deno.makeTempDirSync({ prefix: "sy-secrets-" });
   try {
