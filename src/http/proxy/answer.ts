@@ -99,22 +99,18 @@ export async function jsonAnswer(gw: Gateway, job: ProxyJob, a: Answer): Promise
   let usage: Usage;
   try {
     if (a.passthrough) {
-      // Same format: the client gets the upstream's bytes as they came, and only the usage is read. A large answer is
-      // not decoded, parsed and encoded again: only the usage member at its end is (see usageFromTail).
-      const declared = a.response.headers.get("content-length");
-      if (declared !== null && Number(declared) <= USAGE_TAIL_BYTES) {
-        body = await a.response.text();
-        usage = upCodec.decodeUsage(JSON.parse(body));
+      // Same format: the client gets the upstream's answer as it came, and only the usage is read. An answer over
+      // 16 KB is sent as the upstream's bytes with only the usage member at its end decoded and parsed (see
+      // usageFromTail); a smaller one is parsed whole (which also refuses a body that is not JSON) and sent as text
+      // (a small body as bytes measured a few µs slower than as a string).
+      const bytes = await a.response.bytes();
+      const tailUsage = bytes.length > USAGE_TAIL_BYTES ? usageFromTail(bytes, upCodec.usageKey) : undefined;
+      if (tailUsage !== undefined) {
+        body = bytes;
+        usage = upCodec.decodeUsage({ [upCodec.usageKey]: tailUsage });
       } else {
-        const bytes = await a.response.bytes();
-        const tailUsage = usageFromTail(bytes, upCodec.usageKey);
-        if (tailUsage !== undefined) {
-          body = bytes;
-          usage = upCodec.decodeUsage({ [upCodec.usageKey]: tailUsage });
-        } else {
-          body = utf8.decode(bytes);
-          usage = upCodec.decodeUsage(JSON.parse(body));
-        }
+        body = utf8.decode(bytes);
+        usage = upCodec.decodeUsage(JSON.parse(body));
       }
     } else {
       const parsed = JSON.parse(await a.response.text());
