@@ -8,7 +8,7 @@ import { GatewayError } from "../../core/errors.ts";
 import { createSseParser, encodeSse, sseComment } from "../../core/sse.ts";
 import { codecFor } from "../../translate/mod.ts";
 import { errorBody } from "../errors.ts";
-import type { Deadlines } from "./upstream.ts";
+import { armTimeout, type Deadlines } from "./upstream.ts";
 
 export interface StreamHooks {
   /**
@@ -177,28 +177,16 @@ export function translateStream(
    * time left, so a busy stream arms a timer per heartbeat interval, not one per chunk.
    */
   let wake: Promise<"heartbeat" | "idle"> | undefined;
-  let wakeTimer: ReturnType<typeof setTimeout> | undefined;
-  let wakeDeadline: { at: number; fire: () => void } | undefined;
-  /** Calls `fire` in `ms`: on the shared sweeper when there is one (no runtime timer per stream), else a timer. */
-  function arm(ms: number, fire: () => void): void {
-    if (opts.deadlines) {
-      wakeDeadline = { at: Date.now() + ms, fire };
-      opts.deadlines.add(wakeDeadline);
-    } else {
-      wakeTimer = setTimeout(fire, ms);
-    }
-  }
+  /** Cancels the armed wake-up (a sweeper deadline, or a timer when the stream has no sweeper). */
+  let disarmWake: (() => void) | undefined;
   function disarm(): void {
-    if (wakeDeadline) opts.deadlines?.remove(wakeDeadline);
-    clearTimeout(wakeTimer);
-    wakeDeadline = undefined;
-    wakeTimer = undefined;
+    disarmWake?.();
+    disarmWake = undefined;
   }
   function nextWake(): Promise<"heartbeat" | "idle"> {
     wake ??= new Promise((resolve) => {
       const check = (): void => {
-        wakeDeadline = undefined;
-        wakeTimer = undefined;
+        disarmWake = undefined;
         if (finished) return;
         const now = hooks.now();
         const idleLeft = opts.idleTimeoutMs - (now - lastUpstream);
@@ -207,7 +195,7 @@ export function translateStream(
           wake = undefined;
           resolve(beatLeft <= idleLeft ? "heartbeat" : "idle");
         } else {
-          arm(Math.min(idleLeft, beatLeft), check);
+          disarmWake = armTimeout(opts.deadlines, Math.min(idleLeft, beatLeft), check);
         }
       };
       check();

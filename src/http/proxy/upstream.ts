@@ -40,10 +40,7 @@ async function abortableCall(fetchFn: typeof fetch, call: UpstreamCall, signal: 
     timedOut = true;
     controller.abort(new DOMException("upstream timeout", "TimeoutError"));
   };
-  // The shared sweeper when there is one: a runtime timer costs this path an op to arm and another to clear.
-  const deadline = call.deadlines ? { at: Date.now() + call.timeoutMs, fire: onTimeout } : undefined;
-  const timer = deadline ? undefined : setTimeout(onTimeout, call.timeoutMs);
-  if (deadline) call.deadlines!.add(deadline);
+  const disarm = armTimeout(call.deadlines, call.timeoutMs, onTimeout);
   try {
     const response = await fetchFn(call.url, {
       method: call.body === undefined ? "GET" : "POST",
@@ -59,8 +56,7 @@ async function abortableCall(fetchFn: typeof fetch, call: UpstreamCall, signal: 
     if (signal.aborted) throw new GatewayError("upstream_error", "client disconnected", { status: 499 });
     throw networkError(err);
   } finally {
-    if (deadline) call.deadlines!.remove(deadline);
-    clearTimeout(timer);
+    disarm();
     signal.removeEventListener("abort", onClientAbort);
   }
 }
@@ -70,8 +66,9 @@ function networkError(err: unknown): GatewayError {
 }
 
 /**
- * Deadlines of upstream calls and of stream heartbeats and idle timeouts, checked by one shared timer (every 50 ms while calls are pending) instead of a
- * timer per request: a timer costs a runtime op to arm and another to clear, which showed up in the bench.
+ * Deadlines of upstream calls and of stream heartbeats and idle timeouts, checked by one shared timer (every 50 ms
+ * while any is pending) instead of a timer each: a timer costs a runtime op to arm and another to clear, which showed
+ * up in the bench.
  */
 const SWEEP_MS = 50;
 
@@ -117,6 +114,17 @@ export function createDeadlines(): Deadlines {
   };
 }
 
+/** Calls `fire` in `ms`: on the shared sweeper when there is one, else with a runtime timer. Returns the disarm. */
+export function armTimeout(deadlines: Deadlines | undefined, ms: number, fire: () => void): () => void {
+  if (!deadlines) {
+    const timer = setTimeout(fire, ms);
+    return () => clearTimeout(timer);
+  }
+  const deadline = { at: Date.now() + ms, fire };
+  deadlines.add(deadline);
+  return () => deadlines.remove(deadline);
+}
+
 /**
  * The non-stream call: one promise settled by whichever comes first, the answer's headers or the deadline (no
  * `Promise.race`, no async frame: this is on every request's path). A late answer's body is dropped.
@@ -124,20 +132,15 @@ export function createDeadlines(): Deadlines {
 function racedCall(fetchFn: typeof fetch, call: UpstreamCall): Promise<UpstreamResult> {
   return new Promise<UpstreamResult>((resolve, reject) => {
     let settled = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
     const onTimeout = (): void => {
       if (settled) return;
       settled = true;
       reject(new GatewayError("upstream_timeout", `upstream did not answer within ${call.timeoutMs} ms`));
     };
-    const deadlines = call.deadlines;
-    const deadline = deadlines ? { at: Date.now() + call.timeoutMs, fire: onTimeout } : undefined;
-    if (deadline) deadlines!.add(deadline);
-    else timer = setTimeout(onTimeout, call.timeoutMs);
+    const disarm = armTimeout(call.deadlines, call.timeoutMs, onTimeout);
     const done = (): void => {
       settled = true;
-      if (deadline) deadlines!.remove(deadline);
-      else clearTimeout(timer);
+      disarm();
     };
     fetchFn(call.url, { method: call.body === undefined ? "GET" : "POST", headers: call.headers, body: call.body })
       .then((response) => {
