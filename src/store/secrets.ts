@@ -141,17 +141,8 @@ async function pbkdf2(password: string, salt: Uint8Array<ArrayBuffer>, iteration
 
 /** HMAC-SHA256 (base64url) for signing session cookies and CSRF tokens. */
 export function sign(secret: string, value: string): string {
-  let mac = signers.get(secret);
-  if (!mac) {
-    mac = hmacSha256(secret);
-    // One secret in practice (the session secret); the map stays tiny.
-    if (signers.size > 16) signers.clear();
-    signers.set(secret, mac);
-  }
-  return toBase64Url(mac(value));
+  return toBase64Url(hmacSha256(secret)(value));
 }
-
-const signers = new Map<string, (data: string) => Uint8Array>();
 
 /** Constant-time comparison of two strings. */
 export function safeEqual(a: string, b: string): boolean {
