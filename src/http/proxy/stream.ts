@@ -263,8 +263,7 @@ export function translateStream(
               const r = await readOrHeartbeat();
               if (r === "heartbeat") {
                 // Keeps proxies and clients from timing out while the upstream thinks; clients ignore it.
-                lastClientWrite = hooks.now();
-                controller.enqueue(encoder.encode(heartbeatText(opts.surface)));
+                write(controller, heartbeatText(opts.surface));
                 return;
               }
               done = r.done;
