@@ -6,29 +6,10 @@ import assert from "node:assert/strict";
 import OpenAI from "openai";
 import { DEFAULT_TEXT, DEFAULT_USAGE } from "../helpers/fake_openai.ts";
 import { json, KEY_A, KEY_B, startStack } from "../helpers/stack.ts";
+import { assertApiError } from "../helpers/openai_errors.ts";
 import { usageFor } from "../helpers/usage_db.ts";
 
 const USER = [{ role: "user" as const, content: "Say hello." }];
-
-/** Asserts an OpenAI SDK error: status, `error.code`, and that the body has OpenAI's four fields. */
-async function assertApiError(
-  p: Promise<unknown>,
-  status: number,
-  code: string | null,
-): Promise<InstanceType<typeof OpenAI.APIError>> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof OpenAI.APIError, `expected an APIError, got ${err}`);
-    assert.equal(err.status, status, err.message);
-    assert.equal(err.code, code);
-    const body = err.error as Record<string, unknown>;
-    for (const field of ["message", "type", "param", "code"]) assert.ok(field in body, `error body lacks ${field}`);
-    assert.ok(err.headers?.get("x-request-id"), "error response without x-request-id");
-    return err;
-  }
-  assert.fail(`expected HTTP ${status}`);
-}
 
 Deno.test("gateway proxies OpenAI chat completions end to end", async (t) => {
   const stack = await startStack({
