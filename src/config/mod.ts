@@ -35,6 +35,11 @@ export interface AppConfig {
   enableRequestLogs: boolean;
   logLevel: "debug" | "info" | "warn" | "error";
   logFormat: "text" | "json";
+  /**
+   * An outbound proxy is set in the environment (HTTP_PROXY, HTTPS_PROXY or ALL_PROXY, either case): upstream calls
+   * then go through the runtime's fetch, which honours them (with NO_PROXY), instead of the gateway's own client.
+   */
+  outboundProxy: boolean;
   /** For tests: an injectable DNS resolver is wired in http; not configured here. */
 }
 
@@ -199,8 +204,11 @@ export function loadConfig(options: LoadOptions): AppConfig {
     enableRequestLogs: envBool("ENABLE_REQUEST_LOGS", env("ENABLE_REQUEST_LOGS")) ?? false,
     logLevel: logLevel as AppConfig["logLevel"],
     logFormat,
+    outboundProxy: PROXY_VARS.some((name) => Boolean(env(name) || env(name.toLowerCase()))),
   };
 }
+
+const PROXY_VARS = ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"];
 
 /** True for a bind address that only this machine can reach. */
 export function isLoopbackHost(host: string): boolean {

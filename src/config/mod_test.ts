@@ -37,6 +37,14 @@ Deno.test("loadConfig() uses the defaults with no flags, env or file", () => {
   assert.equal(config.maxBodyMb, undefined);
   assert.equal(config.logLevel, "info");
   assert.equal(config.logFormat, "text");
+  assert.equal(config.outboundProxy, false);
+});
+
+Deno.test("loadConfig() notes an outbound proxy in the environment, in either case", () => {
+  for (const name of ["HTTP_PROXY", "https_proxy", "ALL_PROXY"]) {
+    assert.equal(loadConfig({ args: [], env: envOf({ [name]: "http://127.0.0.1:3128" }) }).outboundProxy, true, name);
+  }
+  assert.equal(loadConfig({ args: [], env: envOf({ NO_PROXY: "example.com", HTTP_PROXY: "" }) }).outboundProxy, false);
 });
 
 Deno.test("loadConfig() lets flags beat env vars", () => {
