@@ -106,18 +106,17 @@ export function bodyStream(
         for (;;) {
           if (conn.start < conn.end) {
             if (chunked) {
-              let parts = 0;
-              conn.start += chunked.push(conn.buf, conn.start, conn.end, (part) => {
-                parts++;
-                controller.enqueue(part.slice());
-              });
+              // What one read brought is passed on as one chunk (an SSE burst stays one read for the stream step).
+              const parts: Uint8Array[] = [];
+              conn.start += chunked.push(conn.buf, conn.start, conn.end, (part) => parts.push(part));
+              if (parts.length > 0) controller.enqueue(joined(parts));
               if (chunked.done) {
                 end();
                 done();
                 controller.close();
                 return;
               }
-              if (parts > 0) return;
+              if (parts.length > 0) return;
             } else {
               const n = Math.min(remaining, conn.end - conn.start);
               controller.enqueue(conn.buf.slice(conn.start, conn.start + n));
@@ -151,4 +150,18 @@ export function bodyStream(
       close(conn);
     },
   });
+}
+
+/** A copy of `parts` (views into the read buffer) as one array. */
+function joined(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0].slice();
+  let size = 0;
+  for (const p of parts) size += p.length;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }

@@ -131,3 +131,20 @@ Deno.test("upstream fetch: an answer sent before the request was read in full st
     listener.close();
   }
 });
+
+Deno.test("upstream fetch: the chunks of one read reach the caller as one chunk (an SSE burst stays one read)", async () => {
+  const up = rawServer(async (conn) => {
+    await write(
+      conn,
+      "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n2\r\na\n\r\n2\r\nb\n\r\n2\r\nc\n\r\n0\r\n\r\n",
+    );
+  });
+  const f = createUpstreamFetch();
+  try {
+    const reader = (await f(up.url, { method: "POST", body: "{}" })).body!.getReader();
+    assert.equal(dec.decode((await reader.read()).value), "a\nb\nc\n");
+    assert.equal((await reader.read()).done, true);
+  } finally {
+    await up.close();
+  }
+});
