@@ -140,7 +140,7 @@ export function createUpstreamFetch(options: UpstreamFetchOptions = {}): typeof 
   async function exchange(
     origin: Origin,
     method: string,
-    payload: Uint8Array,
+    payload: Uint8Array[],
     signal?: AbortSignal,
   ): Promise<Response> {
     for (let attempt = 0;; attempt++) {
@@ -162,7 +162,7 @@ export function createUpstreamFetch(options: UpstreamFetchOptions = {}): typeof 
         stale = conn.reused;
         let writeError: unknown;
         try {
-          await writeAll(conn.sock, payload);
+          for (const part of payload) await writeAll(conn.sock, part);
         } catch (err) {
           // The server may have answered and closed before reading all of the request (a 413, say): read on.
           writeError = err;
@@ -249,8 +249,16 @@ function encodingOf(headers: [string, string][]): string | undefined {
   return undefined;
 }
 
-/** Head and body in one buffer, so a small request leaves in one write. */
-function encodeRequest(method: string, target: Target, headers: Record<string, string> | undefined, body?: string) {
+/** Bodies up to this size share one buffer (and one write) with the head; larger ones are written after it. */
+const JOIN_LIMIT = 64 * 1024;
+
+/** The request's bytes: head and body in one buffer, so a small request leaves in one write. */
+function encodeRequest(
+  method: string,
+  target: Target,
+  headers: Record<string, string> | undefined,
+  body?: string,
+): Uint8Array[] {
   const bodyBytes = body === undefined ? undefined : utf8.encode(body);
   const list: [string, string][] = [["host", target.origin.host]];
   let agent = false;
@@ -273,9 +281,12 @@ function encodeRequest(method: string, target: Target, headers: Record<string, s
   if (bodyBytes) list.push(["content-length", String(bodyBytes.length)]);
   else if (method === "POST" || method === "PUT" || method === "PATCH") list.push(["content-length", "0"]);
   const head = requestHead(method, target.path, list);
-  const out = new Uint8Array(head.length + (bodyBytes?.length ?? 0));
+  const joined = bodyBytes !== undefined && bodyBytes.length <= JOIN_LIMIT;
+  const out = new Uint8Array(head.length + (joined ? bodyBytes.length : 0));
   const written = utf8.encodeInto(head, out).written;
   if (written !== head.length) throw new TypeError("request header values must be byte strings");
-  if (bodyBytes) out.set(bodyBytes, written);
-  return out;
+  if (!bodyBytes) return [out];
+  if (!joined) return [out, bodyBytes];
+  out.set(bodyBytes, written);
+  return [out];
 }

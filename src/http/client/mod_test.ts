@@ -219,3 +219,17 @@ Deno.test("upstream fetch: a name it cannot connect to gets the runtime fetch's 
   await assert.rejects(f(`http://127.0.0.1:${port}/v1/x`, { method: "POST", body: "{}" }), TypeError);
   assert.deepEqual(calls, [`http://localhost:${port}/v1/x`]);
 });
+
+Deno.test("upstream fetch: a large request body (written after its head) arrives whole", async () => {
+  const up = serve(async (req) => new Response(await req.text()));
+  const f = createUpstreamFetch();
+  try {
+    for (const size of [64 * 1024 - 300, 64 * 1024 + 1, 3_000_000]) {
+      const body = JSON.stringify({ text: "ü".repeat(size / 2) });
+      assert.equal(await (await f(up.url, { method: "POST", body })).text(), body, `size ${size}`);
+    }
+    assert.equal(up.connections(), 1);
+  } finally {
+    await up.close();
+  }
+});
