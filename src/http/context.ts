@@ -8,6 +8,7 @@ import type { Metrics } from "../usage/metrics.ts";
 import type { RequestLog } from "../usage/request_log.ts";
 import type { GatewayState } from "../routing/state.ts";
 import type { Cipher, Db, Secrets, UsageRecord, UsageWriter } from "../store/mod.ts";
+import type { UpstreamFetch } from "./client/mod.ts";
 import type { Logger } from "./logger.ts";
 import type { Deadlines } from "./proxy/upstream.ts";
 import type { SemanticCache } from "./proxy/semantic_cache.ts";
@@ -22,7 +23,7 @@ export interface Gateway {
   usage: UsageWriter;
   logger: Logger;
   /** The outbound fetch (injected so tests and proxies can replace it). */
-  fetch: typeof fetch;
+  fetch: UpstreamFetch;
   now: () => number;
   /** The current runtime state; replaced wholesale by `reload()`. */
   state: GatewayState;

@@ -1,5 +1,5 @@
 /** @module Builds the Gateway (store, secrets, state, setup token) from a loaded config: used by main and tests. */
-import { createUpstreamFetch } from "./client/mod.ts";
+import { createUpstreamFetch, type UpstreamFetch } from "./client/mod.ts";
 import type { AppConfig } from "../config/mod.ts";
 import { ConfigError } from "../core/errors.ts";
 import { BUILTIN_PROVIDERS } from "../providers/mod.ts";
@@ -37,7 +37,7 @@ import { createResponseCache } from "./proxy/response_cache.ts";
 export const VERSION = "0.1.0";
 
 export interface GatewayDeps {
-  fetch?: typeof fetch;
+  fetch?: UpstreamFetch;
   now?: () => number;
   random?: () => number;
   logger?: Logger;

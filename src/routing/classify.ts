@@ -44,7 +44,10 @@ export function classifyFailure(status: number, message = ""): Classification {
  * `anthropic-ratelimit-*-reset` (RFC 3339), OpenAI `x-ratelimit-reset-requests|tokens` (`1s`, `6m0s`, `250ms`).
  * The longest hint wins (every limit must have reset). Undefined when there is none.
  */
-export function retryAfterSeconds(headers: Headers, nowMs: number): number | undefined {
+export function retryAfterSeconds(
+  headers: { get(name: string): string | null; forEach(each: (value: string, name: string) => void): void },
+  nowMs: number,
+): number | undefined {
   const hints: number[] = [];
   const ra = headers.get("retry-after");
   if (ra) {

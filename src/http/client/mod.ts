@@ -1,14 +1,17 @@
 /**
- * @module The upstream HTTP client: a `fetch` for the gateway's calls to providers, speaking HTTP/1.1 over pooled
- * keep-alive connections (`Deno.connect` / `Deno.connectTls`). Deno's own fetch costs ~40 µs of CPU a call against
- * ~18 µs here (c=50, same machine); everything this client does not handle goes to the fallback fetch unchanged.
+ * @module The upstream HTTP client: the gateway's calls to providers, in HTTP/1.1 over pooled keep-alive connections
+ * (`Deno.connect` / `Deno.connectTls`). Deno's own fetch costs ~40 µs of CPU a call against ~18 µs here (c=50, same
+ * machine); what this client does not handle (other URL schemes, redirects) goes to the fallback fetch unchanged.
  */
 import { ProtocolError, requestHead, type ResponseHead } from "./http1.ts";
 import { bodyStream, close, type Conn, READ_BUFFER, readHead, writeAll } from "./connection.ts";
+import { ClientReply, type UpstreamFetch, type UpstreamInit, type UpstreamReply } from "./reply.ts";
+
+export type { UpstreamFetch, UpstreamInit, UpstreamReply } from "./reply.ts";
 
 export interface UpstreamFetchOptions {
   /** Takes every call this client does not handle (and redirects): default the global fetch. */
-  fallback?: typeof fetch;
+  fallback?: UpstreamFetch;
   /** Extra trusted roots (PEM) for TLS upstreams, beside the runtime's own. */
   caCerts?: string[];
   /** Idle connections older than this are closed instead of reused, in ms. @default 4000 */
@@ -37,8 +40,8 @@ const utf8 = new TextEncoder();
 /** Fetch's own defaults, so an upstream sees the same request from either client. */
 const USER_AGENT = `Deno/${Deno.version.deno}`;
 
-/** A `fetch` that serves plain string-bodied calls to http(s) URLs itself and hands the rest to `fallback`. */
-export function createUpstreamFetch(options: UpstreamFetchOptions = {}): typeof fetch {
+/** The gateway's outbound call: http(s) URLs on its own connections, anything else through `fallback`. */
+export function createUpstreamFetch(options: UpstreamFetchOptions = {}): UpstreamFetch {
   const fallback = options.fallback ?? fetch;
   const idleMs = options.idleMs ?? 4000;
   const origins = new Map<string, Origin>();
@@ -103,35 +106,26 @@ export function createUpstreamFetch(options: UpstreamFetchOptions = {}): typeof 
     return { sock, buf: new Uint8Array(READ_BUFFER), start: 0, end: 0, reused: false, idleSince: 0 };
   }
 
-  async function upstreamFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    const url = typeof input === "string" ? input : input instanceof URL ? input.href : undefined;
-    const target = url === undefined ? null : targetOf(url);
-    const body = init?.body;
-    const headers = init?.headers;
-    if (
-      !target || (body != null && typeof body !== "string") ||
-      (headers !== undefined && (headers instanceof Headers || Array.isArray(headers))) ||
-      (init?.redirect !== undefined && init.redirect !== "follow") || (init && "client" in init)
-    ) {
-      return fallback(input, init);
-    }
+  async function upstreamFetch(url: string, init?: UpstreamInit): Promise<UpstreamReply> {
+    const target = targetOf(url);
+    if (!target) return fallback(url, init);
     const method = (init?.method ?? "GET").toUpperCase();
     const signal = init?.signal ?? undefined;
     signal?.throwIfAborted();
-    const payload = encodeRequest(method, target, headers as Record<string, string> | undefined, body ?? undefined);
+    const payload = encodeRequest(method, target, init?.headers, init?.body);
     let response;
     try {
       response = await exchange(target.origin, method, payload, signal);
     } catch (err) {
       // Deno.connect tries a name's first address only; the runtime fetch tries them all (localhost as ::1, then
       // 127.0.0.1). A name that could not be reached gets that second chance.
-      if (err instanceof ConnectFailed && !isIpLiteral(target.origin.hostname)) return fallback(input, init);
+      if (err instanceof ConnectFailed && !isIpLiteral(target.origin.hostname)) return fallback(url, init);
       throw err;
     }
     if (REDIRECTS.has(response.status) && response.headers.has("location")) {
       // Redirects are rare upstream: the runtime's fetch follows them by its own rules, from the start.
       await response.body?.cancel();
-      return fallback(input, init);
+      return fallback(url, init);
     }
     return response;
   }
@@ -142,7 +136,7 @@ export function createUpstreamFetch(options: UpstreamFetchOptions = {}): typeof 
     method: string,
     payload: Uint8Array[],
     signal?: AbortSignal,
-  ): Promise<Response> {
+  ): Promise<ClientReply> {
     for (let attempt = 0;; attempt++) {
       let conn = attempt === 0 ? take(origin) : undefined;
       let stale = false;
@@ -188,9 +182,10 @@ export function createUpstreamFetch(options: UpstreamFetchOptions = {}): typeof 
     }
   }
 
-  /** The Response for `head`, its body read from `conn` as the caller pulls it; the connection is released at the end. */
-  function respond(origin: Origin, conn: Conn, head: ResponseHead, signal?: AbortSignal): Response {
-    const init = { status: head.status, statusText: head.statusText, headers: head.headers };
+  /** The reply for `head`, its body read from `conn` as the caller pulls it; the connection is released at the end. */
+  function respond(origin: Origin, conn: Conn, head: ResponseHead, signal?: AbortSignal): ClientReply {
+    const reply = (body: Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array> | null) =>
+      new ClientReply(head.status, head.statusText, head.headers, body);
     const framing = head.framing;
     const done = (): void => {
       if (head.keepAlive && conn.start === conn.end) release(origin, conn);
@@ -198,7 +193,7 @@ export function createUpstreamFetch(options: UpstreamFetchOptions = {}): typeof 
     };
     if (framing.kind === "none") {
       done();
-      return new Response(null, init);
+      return reply(null);
     }
     const coding = encodingOf(head.headers);
     if (!coding && framing.kind === "length" && conn.end - conn.start >= framing.length) {
@@ -206,7 +201,7 @@ export function createUpstreamFetch(options: UpstreamFetchOptions = {}): typeof 
       const bytes = conn.buf.slice(conn.start, conn.start + framing.length);
       conn.start += framing.length;
       done();
-      return new Response(bytes, init);
+      return reply(bytes);
     }
     let stream: ReadableStream<Uint8Array> = bodyStream(conn, framing, done, signal);
     if (coding) {
@@ -220,7 +215,7 @@ export function createUpstreamFetch(options: UpstreamFetchOptions = {}): typeof 
         new DecompressionStream(format) as unknown as TransformStream<Uint8Array, Uint8Array>,
       );
     }
-    return new Response(stream, init);
+    return reply(stream);
   }
 
   return upstreamFetch;

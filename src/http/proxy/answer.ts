@@ -9,6 +9,7 @@ import type { Release } from "../../routing/limiter.ts";
 import type { Candidate } from "../../routing/resolve.ts";
 import type { UsageRecord } from "../../store/mod.ts";
 import { codecFor } from "../../translate/mod.ts";
+import type { UpstreamReply } from "../client/mod.ts";
 import type { Gateway } from "../context.ts";
 import { errorBody } from "../errors.ts";
 import { costOf, priceOf } from "./cost.ts";
@@ -69,7 +70,7 @@ export interface Answer {
   candidate: Candidate;
   attempts: Attempt[];
   headers: Record<string, string>;
-  response: Response;
+  response: UpstreamReply;
   passthrough: boolean;
 }
 

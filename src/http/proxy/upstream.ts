@@ -1,5 +1,6 @@
 /** @module One upstream HTTP call with a header timeout and an abort that the client's disconnect triggers. */
 import { GatewayError } from "../../core/errors.ts";
+import type { UpstreamFetch, UpstreamReply } from "../client/mod.ts";
 
 export interface UpstreamCall {
   url: string;
@@ -15,7 +16,7 @@ export interface UpstreamCall {
 }
 
 export interface UpstreamResult {
-  response: Response;
+  response: UpstreamReply;
   /** Aborts the upstream body read (client disconnect or stream idle timeout). */
   abort: (reason?: unknown) => void;
 }
@@ -26,11 +27,11 @@ export interface UpstreamResult {
  * request itself. Without it (non-stream calls) the timeout is a race and a late answer's body is discarded: an
  * AbortSignal on Deno's fetch costs about 0.15 ms a call, which the non-stream hot path does not pay.
  */
-export function callUpstream(fetchFn: typeof fetch, call: UpstreamCall): Promise<UpstreamResult> {
+export function callUpstream(fetchFn: UpstreamFetch, call: UpstreamCall): Promise<UpstreamResult> {
   return call.signal ? abortableCall(fetchFn, call, call.signal) : racedCall(fetchFn, call);
 }
 
-async function abortableCall(fetchFn: typeof fetch, call: UpstreamCall, signal: AbortSignal): Promise<UpstreamResult> {
+async function abortableCall(fetchFn: UpstreamFetch, call: UpstreamCall, signal: AbortSignal): Promise<UpstreamResult> {
   const controller = new AbortController();
   const onClientAbort = (): void => controller.abort(new DOMException("client disconnected", "AbortError"));
   if (signal.aborted) onClientAbort();
@@ -129,7 +130,7 @@ export function armTimeout(deadlines: Deadlines | undefined, ms: number, fire: (
  * The non-stream call: one promise settled by whichever comes first, the answer's headers or the deadline (no
  * `Promise.race`, no async frame: this is on every request's path). A late answer's body is dropped.
  */
-function racedCall(fetchFn: typeof fetch, call: UpstreamCall): Promise<UpstreamResult> {
+function racedCall(fetchFn: UpstreamFetch, call: UpstreamCall): Promise<UpstreamResult> {
   return new Promise<UpstreamResult>((resolve, reject) => {
     let settled = false;
     const onTimeout = (): void => {
@@ -160,7 +161,7 @@ function racedCall(fetchFn: typeof fetch, call: UpstreamCall): Promise<UpstreamR
 }
 
 /** Reads at most `limit` bytes of an error body as text (an upstream error page must not fill memory). */
-export async function readBounded(response: Response, limit = 64 * 1024): Promise<string> {
+export async function readBounded(response: UpstreamReply, limit = 64 * 1024): Promise<string> {
   if (!response.body) return "";
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
