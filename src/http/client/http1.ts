@@ -48,34 +48,41 @@ export function byteString(bytes: Uint8Array): string {
 
 const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: (.*))?$/;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const DIGITS = /^\d{1,15}$/;
 
 /**
  * Parses a response head (status line and header lines, the final empty line excluded or included). `noBody`:
  * the answer to a HEAD request, where a Content-Length describes a body that is not sent.
  */
 export function parseHead(text: string, noBody: boolean): ResponseHead {
-  const lines = text.split("\r\n");
-  const m = STATUS_LINE.exec(lines[0]);
-  if (!m) throw new ProtocolError(`invalid HTTP status line: ${JSON.stringify(lines[0].slice(0, 60))}`);
+  // Lines are walked by index (no split array): this runs on every upstream answer.
+  let eol = text.indexOf("\r\n");
+  if (eol < 0) eol = text.length;
+  const m = STATUS_LINE.exec(text.slice(0, eol));
+  if (!m) throw new ProtocolError(`invalid HTTP status line: ${JSON.stringify(text.slice(0, Math.min(eol, 60)))}`);
   const minor = m[1];
   const status = Number(m[2]);
   const headers: [string, string][] = [];
   let length: number | undefined;
   let transferEncoding: string | undefined;
   let connection = "";
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i];
-    if (line === "") continue;
-    const colon = line.indexOf(":");
-    const name = colon > 0 ? line.slice(0, colon).toLowerCase() : "";
+  for (let start = eol + 2; start < text.length; start = eol + 2) {
+    eol = text.indexOf("\r\n", start);
+    if (eol < 0) eol = text.length;
+    if (eol === start) continue;
+    const colon = text.indexOf(":", start);
+    const name = colon > start && colon < eol ? text.slice(start, colon).toLowerCase() : "";
     // Obsolete line folding and names with spaces are refused, as RFC 9112 §5.1–5.2 lets a client do.
-    if (!TOKEN.test(name)) throw new ProtocolError(`invalid header line: ${JSON.stringify(line.slice(0, 60))}`);
-    const value = line.slice(colon + 1).trim();
+    if (!TOKEN.test(name)) {
+      throw new ProtocolError(`invalid header line: ${JSON.stringify(text.slice(start, Math.min(eol, start + 60)))}`);
+    }
+    const value = text.slice(colon + 1, eol).trim();
     headers.push([name, value]);
     if (name === "content-length") {
       // A list of equal values is the same length said twice (§6.3 item 5); anything else is refused.
-      for (const part of value.split(",")) {
-        const n = /^\d{1,15}$/.test(part.trim()) ? Number(part.trim()) : NaN;
+      const parts = DIGITS.test(value) ? [value] : value.split(",").map((p) => p.trim());
+      for (const part of parts) {
+        const n = DIGITS.test(part) ? Number(part) : NaN;
         if (Number.isNaN(n) || (length !== undefined && length !== n)) {
           throw new ProtocolError(`invalid content-length: ${JSON.stringify(value)}`);
         }
@@ -102,14 +109,10 @@ export function parseHead(text: string, noBody: boolean): ResponseHead {
 /** Request header names and values must not smuggle a line break or NUL into the head. */
 const UNSAFE_VALUE = /[\r\n\0]/;
 
-/** The request head (through the empty line) for `method target` with `headers` (already complete). */
-export function requestHead(method: string, target: string, headers: Iterable<[string, string]>): string {
-  let head = `${method} ${target} HTTP/1.1\r\n`;
-  for (const [name, value] of headers) {
-    if (!TOKEN.test(name) || UNSAFE_VALUE.test(value)) throw new TypeError(`invalid request header: ${name}`);
-    head += `${name}: ${value}\r\n`;
-  }
-  return head + "\r\n";
+/** One request header line; refused when the name is not a token or the value would split the head. */
+export function headerLine(name: string, value: string): string {
+  if (!TOKEN.test(name) || UNSAFE_VALUE.test(value)) throw new TypeError(`invalid request header: ${name}`);
+  return `${name}: ${value}\r\n`;
 }
 
 /**
