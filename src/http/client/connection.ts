@@ -84,13 +84,18 @@ export async function readHead(conn: Conn, isHead: boolean, onBytes: () => void)
   }
 }
 
-/** The body as a stream: bytes as they arrive, de-chunked; `done` runs once it has been read in full. */
-export function bodyStream(
-  conn: Conn,
-  framing: Framing,
-  done: () => void,
-  signal?: AbortSignal,
-): ReadableStream<Uint8Array> {
+/** Reads a body chunk by chunk, as a ReadableStream's reader does (without the stream). */
+export interface BodyReader {
+  read(): Promise<ReadableStreamReadResult<Uint8Array<ArrayBuffer>>>;
+  cancel(reason?: unknown): Promise<void>;
+}
+
+/**
+ * The body as bytes arrive, de-chunked; `done` runs once it has been read in full. Each read hands over what one
+ * socket read brought, as one chunk (an SSE burst stays one read for the stream step). A failed read closes the
+ * connection and rejects (with the abort reason after an abort).
+ */
+export function bodyReader(conn: Conn, framing: Framing, done: () => void, signal?: AbortSignal): BodyReader {
   const chunked = framing.kind === "chunked" ? createChunkedDecoder() : undefined;
   let remaining = framing.kind === "length" ? framing.length : Infinity;
   let finished = false;
@@ -100,60 +105,70 @@ export function bodyStream(
     finished = true;
     signal?.removeEventListener("abort", onAbort);
   };
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        for (;;) {
-          if (conn.start < conn.end) {
-            if (chunked) {
-              // What one read brought is passed on as one chunk (an SSE burst stays one read for the stream step).
-              const parts: Uint8Array[] = [];
-              conn.start += chunked.push(conn.buf, conn.start, conn.end, (part) => parts.push(part));
-              if (parts.length > 0) controller.enqueue(joined(parts));
-              if (chunked.done) {
-                end();
-                done();
-                controller.close();
-                return;
-              }
-              if (parts.length > 0) return;
-            } else {
-              const n = Math.min(remaining, conn.end - conn.start);
-              controller.enqueue(conn.buf.slice(conn.start, conn.start + n));
-              conn.start += n;
-              remaining -= n;
-              if (remaining === 0) {
-                end();
-                done();
-                controller.close();
-              }
-              return;
-            }
-          }
-          if (!await fill(conn)) {
-            if (framing.kind !== "close") throw new TypeError("connection closed before the body was complete");
-            end();
-            close(conn);
-            controller.close();
-            return;
-          }
+  const DONE = { done: true as const, value: undefined };
+
+  /** Everything has been handed over (the connection may already serve another request: do not touch it). */
+  let ended = false;
+  const finishBody = (): void => {
+    ended = true;
+    end();
+    done();
+  };
+
+  async function next(): Promise<ReadableStreamReadResult<Uint8Array<ArrayBuffer>>> {
+    for (;;) {
+      if (conn.start < conn.end) {
+        if (chunked) {
+          const parts: Uint8Array[] = [];
+          conn.start += chunked.push(conn.buf, conn.start, conn.end, (part) => parts.push(part));
+          const value = parts.length > 0 ? joined(parts) : undefined;
+          if (chunked.done) finishBody();
+          if (value) return { done: false, value };
+          if (ended) return DONE;
+        } else {
+          const n = Math.min(remaining, conn.end - conn.start);
+          const value = conn.buf.slice(conn.start, conn.start + n);
+          conn.start += n;
+          remaining -= n;
+          if (remaining === 0) finishBody();
+          return { done: false, value };
         }
-      } catch (err) {
+      }
+      if (!await fill(conn)) {
+        if (framing.kind !== "close") throw new TypeError("connection closed before the body was complete");
+        ended = true;
         end();
         close(conn);
-        controller.error(signal?.aborted ? signal.reason : err);
+        return DONE;
+      }
+    }
+  }
+
+  return {
+    async read() {
+      if (ended) return DONE;
+      try {
+        return await next();
+      } catch (err) {
+        ended = true;
+        end();
+        close(conn);
+        throw signal?.aborted ? signal.reason : err;
       }
     },
     cancel() {
-      if (finished) return;
-      end();
-      close(conn);
+      if (!finished) {
+        ended = true;
+        end();
+        close(conn);
+      }
+      return Promise.resolve();
     },
-  });
+  };
 }
 
 /** A copy of `parts` (views into the read buffer) as one array. */
-function joined(parts: Uint8Array[]): Uint8Array {
+function joined(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
   if (parts.length === 1) return parts[0].slice();
   let size = 0;
   for (const p of parts) size += p.length;

@@ -4,10 +4,10 @@
  * machine); what this client does not handle (other URL schemes, redirects) goes to the fallback fetch unchanged.
  */
 import { headerLine, ProtocolError, type ResponseHead } from "./http1.ts";
-import { bodyStream, close, type Conn, READ_BUFFER, readHead, writeAll } from "./connection.ts";
-import { ClientReply, type UpstreamFetch, type UpstreamInit, type UpstreamReply } from "./reply.ts";
+import { bodyReader, close, type Conn, READ_BUFFER, readHead, writeAll } from "./connection.ts";
+import { ClientReply, sourceStream, type UpstreamFetch, type UpstreamInit, type UpstreamReply } from "./reply.ts";
 
-export type { UpstreamFetch, UpstreamInit, UpstreamReply } from "./reply.ts";
+export type { ChunkSource, UpstreamFetch, UpstreamInit, UpstreamReply } from "./reply.ts";
 
 export interface UpstreamFetchOptions {
   /** Takes every call this client does not handle (and redirects): default the global fetch. */
@@ -19,7 +19,6 @@ export interface UpstreamFetchOptions {
 }
 
 interface Origin {
-  key: string;
   tls: boolean;
   hostname: string;
   port: number;
@@ -61,7 +60,7 @@ export function createUpstreamFetch(options: UpstreamFetchOptions = {}): Upstrea
         let origin = origins.get(key);
         if (!origin) {
           const hostname = u.hostname.startsWith("[") ? u.hostname.slice(1, -1) : u.hostname;
-          origin = { key, tls, hostname, port, host: u.host, idle: [] };
+          origin = { tls, hostname, port, host: u.host, idle: [] };
           origins.set(key, origin);
         }
         t = { origin, path: u.pathname + u.search };
@@ -201,18 +200,17 @@ export function createUpstreamFetch(options: UpstreamFetchOptions = {}): Upstrea
       done();
       return new ClientReply(head.status, head.statusText, head.headers, bytes);
     }
-    let stream: ReadableStream<Uint8Array> = bodyStream(conn, framing, done, signal);
-    if (coding) {
-      // Asked for identity; a server that compresses anyway is decoded as fetch would.
-      const format = coding === "gzip" || coding === "x-gzip" ? "gzip" : coding === "deflate" ? "deflate" : undefined;
-      if (!format) {
-        void stream.cancel();
-        throw new ProtocolError(`unsupported content-encoding: ${coding}`);
-      }
-      stream = stream.pipeThrough(
-        new DecompressionStream(format) as unknown as TransformStream<Uint8Array, Uint8Array>,
-      );
+    const reader = bodyReader(conn, framing, done, signal);
+    if (!coding) return new ClientReply(head.status, head.statusText, head.headers, reader);
+    // Asked for identity; a server that compresses anyway is decoded as fetch would.
+    const format = coding === "gzip" || coding === "x-gzip" ? "gzip" : coding === "deflate" ? "deflate" : undefined;
+    if (!format) {
+      void reader.cancel();
+      throw new ProtocolError(`unsupported content-encoding: ${coding}`);
     }
+    const stream = sourceStream(reader).pipeThrough(
+      new DecompressionStream(format) as unknown as TransformStream<Uint8Array, Uint8Array>,
+    );
     return new ClientReply(head.status, head.statusText, head.headers, stream);
   }
 

@@ -232,3 +232,22 @@ Deno.test("upstream fetch: a large request body (written after its head) arrives
     await up.close();
   }
 });
+
+Deno.test("upstream fetch: a body read through reader() needs no stream, and its connection is reused after", async () => {
+  const up = serve(() => new Response(ReadableStream.from(["data: a\n\n", "data: b\n\n"].map((s) => enc.encode(s)))));
+  const f = createUpstreamFetch();
+  try {
+    for (let i = 0; i < 2; i++) {
+      const reply = await f(up.url, { method: "POST", body: "{}" });
+      const reader = reply.reader!();
+      let text = "";
+      for (let r = await reader.read(); !r.done; r = await reader.read()) text += dec.decode(r.value);
+      assert.equal(text, "data: a\n\ndata: b\n\n");
+      assert.equal((await reader.read()).done, true);
+      assert.throws(() => reply.reader!(), TypeError);
+    }
+    assert.equal(up.connections(), 1);
+  } finally {
+    await up.close();
+  }
+});

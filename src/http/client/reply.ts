@@ -14,6 +14,8 @@ export interface UpstreamReply {
   bytes(): Promise<Uint8Array<ArrayBuffer>>;
   text(): Promise<string>;
   json(): Promise<unknown>;
+  /** The body chunk by chunk without a stream (the gateway's own client offers it; a Response does not). */
+  reader?(): ChunkSource;
 }
 
 /** The request a gateway makes: a string body and plain headers are all it ever sends. */
@@ -54,26 +56,53 @@ export class ReplyHeaders {
 
 const utf8 = new TextDecoder();
 
-/** An answer from the gateway's own client: its body already in memory (`Uint8Array`) or still arriving (stream). */
+/** A chunk source as a ReadableStream (for callers that want the standard body). */
+export function sourceStream(source: ChunkSource): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    async pull(c) {
+      try {
+        const r = await source.read();
+        if (r.done) c.close();
+        else c.enqueue(r.value);
+      } catch (err) {
+        c.error(err);
+      }
+    },
+    cancel: (reason) => source.cancel(reason),
+  });
+}
+
+/** A body read chunk by chunk: a stream's default reader, or the client's own (no stream built). */
+export interface ChunkSource {
+  read(): Promise<ReadableStreamReadResult<Uint8Array>>;
+  cancel(reason?: unknown): Promise<void>;
+}
+
+/**
+ * An answer from the gateway's own client: its body already in memory (`Uint8Array`), still arriving (read chunk by
+ * chunk from the connection), or a stream (a compressed answer being decoded).
+ */
 export class ClientReply implements UpstreamReply {
   readonly status: number;
   readonly statusText: string;
   readonly headers: ReplyHeaders;
   #bytes: Uint8Array<ArrayBuffer> | undefined;
-  #stream: ReadableStream<Uint8Array> | null;
+  #source: ChunkSource | undefined;
+  #stream: ReadableStream<Uint8Array> | null = null;
   #used = false;
 
   constructor(
     status: number,
     statusText: string,
     headers: [string, string][],
-    body: Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array> | null,
+    body: Uint8Array<ArrayBuffer> | ChunkSource | ReadableStream<Uint8Array> | null,
   ) {
     this.status = status;
     this.statusText = statusText;
     this.headers = new ReplyHeaders(headers);
-    this.#bytes = body instanceof Uint8Array ? body : undefined;
-    this.#stream = body instanceof Uint8Array ? null : body;
+    if (body instanceof Uint8Array) this.#bytes = body;
+    else if (body instanceof ReadableStream) this.#stream = body;
+    else if (body) this.#source = body;
   }
 
   get ok(): boolean {
@@ -81,29 +110,57 @@ export class ClientReply implements UpstreamReply {
   }
 
   get body(): ReadableStream<Uint8Array> | null {
+    if (this.#used) return this.#stream;
     const bytes = this.#bytes;
+    const source = this.#source;
+    this.#bytes = undefined;
+    this.#source = undefined;
     if (bytes !== undefined) {
-      this.#bytes = undefined;
       this.#stream = new ReadableStream({
         start(c) {
           if (bytes.length > 0) c.enqueue(bytes);
           c.close();
         },
       });
+    } else if (source) {
+      this.#stream = sourceStream(source);
     }
     return this.#stream;
   }
 
-  async bytes(): Promise<Uint8Array<ArrayBuffer>> {
+  /**
+   * The body chunk by chunk without a ReadableStream in between (the stream step reads upstream streams this way):
+   * building a stream and its reader is most of a short stream's set-up. Uses the body up.
+   */
+  reader(): ChunkSource {
     if (this.#used || this.#stream?.locked) throw new TypeError("body already used");
     this.#used = true;
-    if (this.#bytes !== undefined) return this.#bytes;
-    if (!this.#stream) return new Uint8Array(0);
+    if (this.#source) return this.#source;
+    if (this.#stream) return this.#stream.getReader();
+    const bytes = this.#bytes;
+    this.#bytes = undefined;
+    let given = bytes === undefined || bytes.length === 0;
+    return {
+      read: () => {
+        if (given) return Promise.resolve({ done: true, value: undefined });
+        given = true;
+        return Promise.resolve({ done: false, value: bytes! });
+      },
+      cancel: () => Promise.resolve(),
+    };
+  }
+
+  async bytes(): Promise<Uint8Array<ArrayBuffer>> {
+    if (!this.#used && !this.#stream && this.#bytes !== undefined) {
+      this.#used = true;
+      return this.#bytes;
+    }
+    const source = this.reader();
     const parts: Uint8Array[] = [];
     let size = 0;
-    for await (const part of this.#stream) {
-      parts.push(part);
-      size += part.length;
+    for (let r = await source.read(); !r.done; r = await source.read()) {
+      parts.push(r.value);
+      size += r.value.length;
     }
     // The client's own chunks are fresh copies on plain ArrayBuffers.
     if (parts.length === 1) return parts[0] as Uint8Array<ArrayBuffer>;

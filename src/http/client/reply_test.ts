@@ -39,3 +39,21 @@ Deno.test("retryAfterSeconds() reads a ClientReply's headers as it reads a Respo
   assert.equal(retryAfterSeconds(new ClientReply(429, "", pairs, null).headers, now), 360);
   assert.equal(retryAfterSeconds(new Headers(pairs), now), 360);
 });
+
+Deno.test("ClientReply.reader() hands over buffered bytes, a stream's chunks, or nothing", async () => {
+  const read = async (reply: ClientReply) => {
+    const r = reply.reader();
+    const out: string[] = [];
+    for (let c = await r.read(); !c.done; c = await r.read()) out.push(new TextDecoder().decode(c.value));
+    return out;
+  };
+  assert.deepEqual(await read(new ClientReply(200, "", [], enc.encode("abc"))), ["abc"]);
+  assert.deepEqual(await read(new ClientReply(200, "", [], ReadableStream.from([enc.encode("a"), enc.encode("b")]))), [
+    "a",
+    "b",
+  ]);
+  assert.deepEqual(await read(new ClientReply(204, "", [], null)), []);
+  const used = new ClientReply(200, "", [], enc.encode("x"));
+  await used.text();
+  assert.throws(() => used.reader(), TypeError);
+});

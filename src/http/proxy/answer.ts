@@ -166,7 +166,8 @@ export function streamAnswer(
   gw.inFlight++;
   // The upstream bytes are kept (up to a cap) only for the request log; estimates count characters as they pass.
   const tap = gw.requestLog.enabled ? tapStream(a.response.body!) : undefined;
-  const body = translateStream(tap?.stream ?? a.response.body!, {
+  const upstream = tap ? tap.stream : (a.response.reader?.() ?? a.response.body!);
+  const body = translateStream(upstream, {
     surface: job.surface,
     upstreamFormat: provider.format,
     passthrough: a.passthrough,

@@ -8,6 +8,7 @@ import { GatewayError } from "../../core/errors.ts";
 import { createSseParser, encodeSse, sseComment } from "../../core/sse.ts";
 import { codecFor } from "../../translate/mod.ts";
 import { errorBody } from "../errors.ts";
+import type { ChunkSource } from "../client/mod.ts";
 import { armTimeout, type Deadlines } from "./upstream.ts";
 
 export interface StreamHooks {
@@ -76,7 +77,7 @@ function isUsageOnlyChunk(ev: SseEvent): boolean {
 
 /** Wraps the upstream body into the client's SSE stream. */
 export function translateStream(
-  upstream: ReadableStream<Uint8Array>,
+  upstream: ReadableStream<Uint8Array> | ChunkSource,
   opts: StreamOptions,
   hooks: StreamHooks,
 ): ReadableStream<Uint8Array> {
@@ -328,10 +329,9 @@ const READ_BUFFER_BYTES = 32 * 1024;
  * a BYOB reader reads into the buffer the previous chunk came back in. Each chunk must be consumed (decoded) before
  * the next read. Streams that are not byte streams (a tap, a test's stream) get a default reader.
  */
-export function chunkReader(body: ReadableStream<Uint8Array>): {
-  read(): Promise<ReadableStreamReadResult<Uint8Array>>;
-  cancel(reason?: unknown): Promise<void>;
-} {
+export function chunkReader(body: ReadableStream<Uint8Array> | ChunkSource): ChunkSource {
+  // The gateway's own client hands its body over as a reader: no stream to wrap.
+  if (!(body instanceof ReadableStream)) return body;
   let byob: ReadableStreamBYOBReader;
   try {
     byob = body.getReader({ mode: "byob" });
