@@ -243,9 +243,11 @@ export function translateStream(
     return text;
   }
 
-  /** Events of a read not handled yet (the rest of the read that carried the first event), and whether it ended. */
-  let held: SseEvent[] | undefined;
-  let heldDone = false;
+  /**
+   * The rest of the read that carried the stream's first event, not parsed yet: the first event goes to the client
+   * before the rest of a burst is even parsed (a short answer often arrives whole in one read).
+   */
+  let held: string | undefined;
   let first = true;
 
   return new ReadableStream<Uint8Array>({
@@ -256,9 +258,8 @@ export function translateStream(
           let done = false;
           try {
             let events: SseEvent[];
-            if (held) {
-              events = held;
-              done = heldDone;
+            if (held !== undefined) {
+              events = parser.push(held);
               held = undefined;
             } else {
               const r = await readOrHeartbeat();
@@ -268,18 +269,18 @@ export function translateStream(
                 return;
               }
               done = r.done;
-              events = r.done ? parser.end() : parser.push(decoder.decode(r.value, { stream: true }));
-            }
-            if (first && events.length > 0) {
-              // The stream's first event goes to the client on its own, before the rest of its read is handled.
-              first = false;
-              if (events.length > 1) {
-                held = events.slice(1);
-                heldDone = done;
-                events = events.slice(0, 1);
-                done = false;
+              let chunk = r.done ? "" : decoder.decode(r.value, { stream: true });
+              if (first) {
+                // Cut after the first blank line (any cut is safe for the parser): that event goes out on its own.
+                const cut = chunk.indexOf("\n\n") + 2;
+                if (cut > 1 && cut < chunk.length) {
+                  held = chunk.slice(cut);
+                  chunk = chunk.slice(0, cut);
+                }
               }
+              events = r.done ? parser.end() : parser.push(chunk);
             }
+            if (events.length > 0) first = false;
             text = takeEvents(events, controller);
           } catch (err) {
             const gerr = err instanceof GatewayError
