@@ -88,6 +88,8 @@ export async function readHead(conn: Conn, isHead: boolean, onBytes: () => void)
 export interface BodyReader {
   read(): Promise<ReadableStreamReadResult<Uint8Array<ArrayBuffer>>>;
   cancel(reason?: unknown): Promise<void>;
+  /** The whole rest of a body of known length, read straight into one array (no chunks to join). */
+  readAll?(): Promise<Uint8Array<ArrayBuffer>>;
 }
 
 /**
@@ -144,7 +146,36 @@ export function bodyReader(conn: Conn, framing: Framing, done: () => void, signa
     }
   }
 
+  /** A Content-Length body: what is buffered is copied once, the rest is read into the array itself. */
+  async function readAll(): Promise<Uint8Array<ArrayBuffer>> {
+    const out = new Uint8Array(remaining);
+    let at = Math.min(remaining, conn.end - conn.start);
+    out.set(conn.buf.subarray(conn.start, conn.start + at));
+    conn.start += at;
+    while (at < out.length) {
+      const n = await conn.sock.read(out.subarray(at));
+      if (n === null) throw new TypeError("connection closed before the body was complete");
+      at += n;
+    }
+    remaining = 0;
+    finishBody();
+    return out;
+  }
+
   return {
+    readAll: framing.kind === "length"
+      ? async () => {
+        if (ended) throw new TypeError("body already used");
+        try {
+          return await readAll();
+        } catch (err) {
+          ended = true;
+          end();
+          close(conn);
+          throw signal?.aborted ? signal.reason : err;
+        }
+      }
+      : undefined,
     async read() {
       if (ended) return DONE;
       try {

@@ -76,6 +76,8 @@ export function sourceStream(source: ChunkSource): ReadableStream<Uint8Array> {
 export interface ChunkSource {
   read(): Promise<ReadableStreamReadResult<Uint8Array>>;
   cancel(reason?: unknown): Promise<void>;
+  /** The whole rest of the body at once, when its length is known (the client's own reader offers it). */
+  readAll?(): Promise<Uint8Array<ArrayBuffer>>;
 }
 
 /**
@@ -156,6 +158,7 @@ export class ClientReply implements UpstreamReply {
       return this.#bytes;
     }
     const source = this.reader();
+    if (source.readAll) return await source.readAll();
     const parts: Uint8Array[] = [];
     let size = 0;
     for (let r = await source.read(); !r.done; r = await source.read()) {
