@@ -4,6 +4,7 @@
  */
 import {
   byteString,
+  concatBytes,
   createChunkedDecoder,
   type Framing,
   headEnd,
@@ -12,8 +13,8 @@ import {
   type ResponseHead,
 } from "./http1.ts";
 
-export /** A live connection to one origin, with its read buffer (bytes `[start, end)` are read but not consumed). */
-interface Conn {
+/** A live connection to one origin, with its read buffer (bytes `[start, end)` are read but not consumed). */
+export interface Conn {
   sock: Deno.Conn;
   buf: Uint8Array;
   start: number;
@@ -123,7 +124,7 @@ export function bodyReader(conn: Conn, framing: Framing, done: () => void, signa
         if (chunked) {
           const parts: Uint8Array[] = [];
           conn.start += chunked.push(conn.buf, conn.start, conn.end, (part) => parts.push(part));
-          const value = parts.length > 0 ? joined(parts) : undefined;
+          const value = parts.length > 0 ? concatBytes(parts) : undefined;
           if (chunked.done) finishBody();
           if (value) return { done: false, value };
           if (ended) return DONE;
@@ -146,6 +147,14 @@ export function bodyReader(conn: Conn, framing: Framing, done: () => void, signa
     }
   }
 
+  /** A failed read: the connection cannot be trusted any further (the abort's reason after an abort). */
+  const fail = (err: unknown): never => {
+    ended = true;
+    end();
+    close(conn);
+    throw signal?.aborted ? signal.reason : err;
+  };
+
   /** A Content-Length body: what is buffered is copied once, the rest is read into the array itself. */
   async function readAll(): Promise<Uint8Array<ArrayBuffer>> {
     const out = new Uint8Array(remaining);
@@ -164,29 +173,9 @@ export function bodyReader(conn: Conn, framing: Framing, done: () => void, signa
 
   return {
     readAll: framing.kind === "length"
-      ? async () => {
-        if (ended) throw new TypeError("body already used");
-        try {
-          return await readAll();
-        } catch (err) {
-          ended = true;
-          end();
-          close(conn);
-          throw signal?.aborted ? signal.reason : err;
-        }
-      }
+      ? () => ended ? Promise.reject(new TypeError("body already used")) : readAll().catch(fail)
       : undefined,
-    async read() {
-      if (ended) return DONE;
-      try {
-        return await next();
-      } catch (err) {
-        ended = true;
-        end();
-        close(conn);
-        throw signal?.aborted ? signal.reason : err;
-      }
-    },
+    read: () => ended ? Promise.resolve(DONE) : next().catch(fail),
     cancel() {
       if (!finished) {
         ended = true;
@@ -196,18 +185,4 @@ export function bodyReader(conn: Conn, framing: Framing, done: () => void, signa
       return Promise.resolve();
     },
   };
-}
-
-/** A copy of `parts` (views into the read buffer) as one array. */
-function joined(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
-  if (parts.length === 1) return parts[0].slice();
-  let size = 0;
-  for (const p of parts) size += p.length;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

@@ -231,3 +231,17 @@ export function createChunkedDecoder(): ChunkedDecoder {
     },
   };
 }
+
+/** `parts` copied into one new array (views into a reused buffer must not be handed on). */
+export function concatBytes(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
+  if (parts.length === 1) return parts[0].slice();
+  let size = 0;
+  for (const p of parts) size += p.length;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

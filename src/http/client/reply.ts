@@ -4,6 +4,7 @@
  * runtime's header list and prepares it for serving, ~4 µs a call that the gateway never serves); the runtime fetch's
  * `Response` fits it as it is.
  */
+import { concatBytes } from "./http1.ts";
 
 export interface UpstreamReply {
   readonly status: number;
@@ -160,20 +161,9 @@ export class ClientReply implements UpstreamReply {
     const source = this.reader();
     if (source.readAll) return await source.readAll();
     const parts: Uint8Array[] = [];
-    let size = 0;
-    for (let r = await source.read(); !r.done; r = await source.read()) {
-      parts.push(r.value);
-      size += r.value.length;
-    }
-    // The client's own chunks are fresh copies on plain ArrayBuffers.
-    if (parts.length === 1) return parts[0] as Uint8Array<ArrayBuffer>;
-    const out = new Uint8Array(size);
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
+    for (let r = await source.read(); !r.done; r = await source.read()) parts.push(r.value);
+    // The client's own chunks are fresh copies on plain ArrayBuffers: one of them is the body as it is.
+    return parts.length === 1 ? parts[0] as Uint8Array<ArrayBuffer> : concatBytes(parts);
   }
 
   async text(): Promise<string> {
