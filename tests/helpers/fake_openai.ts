@@ -19,6 +19,8 @@ export interface RecordedRequest {
   aborted: boolean;
   /** Set when the answer was sent to its end. */
   completed: boolean;
+  /** The caller's TCP port: requests with the same one came over the same connection. */
+  clientPort: number;
 }
 
 export type Behavior =
@@ -48,7 +50,7 @@ export interface Rule {
 }
 
 export interface FakeOpenAI {
-  /** `http://127.0.0.1:PORT/v1`: what a connection's `baseUrl` is set to. */
+  /** `http://127.0.0.1:PORT/v1` (https with `tls`): what a connection's `baseUrl` is set to. */
   baseUrl: string;
   port: number;
   requests: RecordedRequest[];
@@ -67,7 +69,8 @@ export const DEFAULT_TEXT = "Hello from the fake upstream.";
 /** The models `/v1/models` lists. */
 export const FAKE_MODELS = ["gpt-4.1", "gpt-4.1-mini", "fake-model"];
 
-export function startFakeOpenAI(): FakeOpenAI {
+/** `tls`: serve HTTPS with this certificate (tests/helpers/tls/) instead of plain HTTP. */
+export function startFakeOpenAI(options: { tls?: { cert: string; key: string } } = {}): FakeOpenAI {
   const requests: RecordedRequest[] = [];
   const rules: Rule[] = [];
   const live = new Set<ReadableStreamDefaultController<Uint8Array>>();
@@ -293,6 +296,7 @@ export function startFakeOpenAI(): FakeOpenAI {
     port: 0,
     signal: abort.signal,
     onListen: () => {},
+    ...options.tls,
   }, async (req, info) => {
     const url = new URL(req.url);
     const headers: Record<string, string> = {};
@@ -310,6 +314,7 @@ export function startFakeOpenAI(): FakeOpenAI {
       body,
       aborted: false,
       completed: false,
+      clientPort: (info.remoteAddr as Deno.NetAddr).port,
     };
     requests.push(rec);
     // Settles once the answer is delivered; rejects when the caller went away first.
@@ -335,7 +340,7 @@ export function startFakeOpenAI(): FakeOpenAI {
   const port = server.addr.port;
 
   return {
-    baseUrl: `http://127.0.0.1:${port}/v1`,
+    baseUrl: `${options.tls ? "https" : "http"}://127.0.0.1:${port}/v1`,
     port,
     requests,
     on(rule) {
