@@ -23,7 +23,10 @@ export interface MaintenanceOptions {
   rollupEveryMs?: number;
   /** @default 600000 (10 minutes) */
   retentionEveryMs?: number;
-  /** Rows per rollup or delete statement. @default 5000 */
+  /**
+   * Rows per rollup or delete statement. Each batch holds the event loop: 5,000 usage rows took 7–13 ms to roll up
+   * (requests arriving meanwhile waited that long), 500 take ~1 ms. @default 500
+   */
   batch?: number;
 }
 
@@ -41,7 +44,7 @@ const ROLLUP_MIN_DAYS = 400;
 const yieldTurn = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 export function createMaintenance(db: Db, options: MaintenanceOptions): Maintenance {
-  const batch = options.batch ?? 5000;
+  const batch = options.batch ?? 500;
   let stopped = false;
   let running: Promise<unknown> = Promise.resolve();
 

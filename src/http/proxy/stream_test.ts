@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type StreamHooks, translateStream } from "./stream.ts";
+import { nextTurn, type StreamHooks, translateStream } from "./stream.ts";
 import { OPENAI_PASSTHROUGH, openaiChunk } from "./stream_fixture.ts";
 
 const chunk = openaiChunk;
@@ -59,6 +59,32 @@ Deno.test("translateStream() writes the first event alone, the rest up to the te
   assert.equal((await reader.read()).done, true);
   assert.deepEqual(finished[0].usage, { inputTokens: 3, outputTokens: 2 });
   assert.equal(finished[0].status, 200);
+});
+
+Deno.test("translateStream() works through the rest of a burst only on a later event-loop turn (the server sends the first event meanwhile)", async () => {
+  const hooks: StreamHooks = { now: () => 0, finish: () => Promise.resolve() };
+  const reader = translateStream(upstreamOf(WHOLE_ANSWER), options, hooks).getReader();
+  const decoder = new TextDecoder();
+  assert.equal(decoder.decode((await reader.read()).value), chunk({ role: "assistant", content: "" }));
+  let settled = false;
+  const rest = reader.read().then((r) => {
+    settled = true;
+    return r;
+  });
+  // Promise jobs alone (what a pipe runs on) never reach the rest: Deno's server would not have written yet.
+  for (let i = 0; i < 50; i++) await Promise.resolve();
+  assert.equal(settled, false, "the rest of the burst was handled before the event loop turned");
+  assert.match(decoder.decode((await rest).value), /"content":"Hel"/);
+  while (!(await reader.read()).done);
+});
+
+Deno.test("nextTurn() resolves after pending promise jobs and leaves no open port behind", async () => {
+  const order: string[] = [];
+  const turn = nextTurn().then(() => order.push("turn"));
+  for (let i = 0; i < 20; i++) await Promise.resolve().then(() => order.push("job"));
+  await turn;
+  assert.deepEqual(order.slice(-1), ["turn"]);
+  assert.equal(order.filter((o) => o === "job").length, 20);
 });
 
 Deno.test("translateStream() sends a heartbeat on the deadline sweeper it is given while the upstream is silent", async () => {
