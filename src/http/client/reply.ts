@@ -17,6 +17,8 @@ export interface UpstreamReply {
   json(): Promise<unknown>;
   /** The body chunk by chunk without a stream (the gateway's own client offers it; a Response does not). */
   reader?(): ChunkSource;
+  /** Whether there is a body, without building a stream for it as reading `body` would (the gateway's own client). */
+  hasBody?(): boolean;
 }
 
 /** The request a gateway makes: a string body and plain headers are all it ever sends. */
@@ -110,6 +112,10 @@ export class ClientReply implements UpstreamReply {
 
   get ok(): boolean {
     return this.status >= 200 && this.status < 300;
+  }
+
+  hasBody(): boolean {
+    return this.#bytes !== undefined || this.#source !== undefined || this.#stream !== null;
   }
 
   get body(): ReadableStream<Uint8Array> | null {

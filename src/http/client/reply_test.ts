@@ -57,3 +57,16 @@ Deno.test("ClientReply.reader() hands over buffered bytes, a stream's chunks, or
   await used.text();
   assert.throws(() => used.reader(), TypeError);
 });
+
+Deno.test("ClientReply.hasBody() answers without building a stream: the reader after it is the client's own", () => {
+  const source = {
+    read: () => Promise.resolve({ done: true as const, value: undefined }),
+    cancel: () => Promise.resolve(),
+  };
+  const streamed = new ClientReply(200, "", [], source);
+  assert.equal(streamed.hasBody(), true);
+  assert.equal(streamed.reader(), source);
+  assert.equal(new ClientReply(200, "", [], enc.encode("x")).hasBody(), true);
+  assert.equal(new ClientReply(200, "", [], ReadableStream.from([enc.encode("a")])).hasBody(), true);
+  assert.equal(new ClientReply(204, "", [], null).hasBody(), false);
+});

@@ -178,7 +178,8 @@ async function attemptOne(
     const headers = baseHeaders(job, attempts, call.dropped);
     const contentType = response.headers.get("content-type") ?? "";
     if (job.stream) {
-      if (!contentType.includes("text/event-stream") || !response.body) {
+      // `hasBody()` rather than `body`: reading `body` would turn the client's reader into a stream to read through.
+      if (!contentType.includes("text/event-stream") || !(response.hasBody?.() ?? response.body !== null)) {
         await response.body?.cancel();
         attempts[attempts.length - 1].status = 502;
         return {
