@@ -24,7 +24,7 @@ interface SourceFile {
   /** Path relative to the repo root, with `/` separators (`src/http/app.ts`). */
   path: string;
   text: string;
-  imports: Array<{ specifier: string; line: number }>;
+  imports: Array<{ specifier: string; line: number; kind: ImportKind }>;
 }
 
 function walk(dir: URL, out: URL[] = []): URL[] {
@@ -36,23 +36,32 @@ function walk(dir: URL, out: URL[] = []): URL[] {
   return out;
 }
 
-/** Every static, re-export, side-effect and dynamic import specifier with its line number. */
-export function importsOf(text: string): Array<{ specifier: string; line: number }> {
-  const found: Array<{ specifier: string; index: number }> = [];
-  const patterns = [
-    /\b(?:import|export)\s+(?:type\s+)?[^'";]*?\bfrom\s*["']([^"']+)["']/g,
-    /\bimport\s*["']([^"']+)["']/g,
-    /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g,
+/** How a module is imported: loaded with the importer, only for types (erased), or on demand. */
+type ImportKind = "static" | "type" | "dynamic";
+
+/** Every static, re-export, side-effect and dynamic import specifier with its line number and kind. */
+export function importsOf(text: string): Array<{ specifier: string; line: number; kind: ImportKind }> {
+  const found: Array<{ specifier: string; index: number; kind: ImportKind }> = [];
+  const patterns: Array<[RegExp, ImportKind]> = [
+    [/\b(?:import|export)\s+(?:type\s+)?[^'";]*?\bfrom\s*["']([^"']+)["']/g, "static"],
+    [/\bimport\s*["']([^"']+)["']/g, "static"],
+    [/\bimport\s*\(\s*["']([^"']+)["']\s*\)/g, "dynamic"],
   ];
   // Comments could mention "import … from" in prose; strip them first (keeping line numbers).
   const code = text.replace(/\/\*[\s\S]*?\*\//g, (m) => m.replace(/[^\n]/g, " ")).replace(
     /(^|[^:"'`])\/\/.*$/gm,
     (m, p) => p + " ".repeat(m.length - p.length),
   );
-  for (const re of patterns) {
-    for (const m of code.matchAll(re)) found.push({ specifier: m[1], index: m.index! });
+  for (const [re, kind] of patterns) {
+    for (const m of code.matchAll(re)) {
+      found.push({ specifier: m[1], index: m.index!, kind: /^(?:import|export)\s+type\b/.test(m[0]) ? "type" : kind });
+    }
   }
-  return found.map((f) => ({ specifier: f.specifier, line: code.slice(0, f.index).split("\n").length }));
+  return found.map((f) => ({
+    specifier: f.specifier,
+    line: code.slice(0, f.index).split("\n").length,
+    kind: f.kind,
+  }));
 }
 
 function load(): SourceFile[] {
@@ -120,6 +129,9 @@ const url = "http://example.com/x"; import { z } from "zod";
     "zod",
   ]);
   assert.equal(found.find((i) => i.specifier === "./d.ts")?.line, 4);
+  assert.equal(found.find((i) => i.specifier === "../b.ts")?.kind, "type");
+  assert.equal(found.find((i) => i.specifier === "./dyn.ts")?.kind, "dynamic");
+  assert.equal(found.find((i) => i.specifier === "./d.ts")?.kind, "static");
 });
 
 Deno.test("architecture: the scan sees the source tree", () => {
@@ -187,6 +199,48 @@ Deno.test("architecture: only http/ imports dashboard/", () => {
     FILES.filter((f) => !inDir(f.path, "http") && !inDir(f.path, "dashboard") && !isTest(f.path)),
     (_f, _spec, to) => to !== undefined && inDir(to, "dashboard"),
   );
+  assert.deepEqual(bad, []);
+});
+
+/** The files `start` loads with it: the closure of its static (not type-only, not dynamic) relative imports. */
+function loadedWith(start: string): Set<string> {
+  const byPath = new Map(FILES.map((f) => [f.path, f]));
+  const loaded = new Set<string>();
+  const queue = [start];
+  while (queue.length > 0) {
+    const f = byPath.get(queue.pop()!);
+    if (!f || loaded.has(f.path)) continue;
+    loaded.add(f.path);
+    for (const imp of f.imports) {
+      const to = imp.kind === "static" ? target(f.path, imp.specifier) : undefined;
+      if (to) queue.push(to);
+    }
+  }
+  return loaded;
+}
+
+Deno.test("architecture: starting the server loads no management API or dashboard module (they load on first use)", () => {
+  const loaded = loadedWith("src/main.ts");
+  assert.ok(loaded.has("src/http/proxy/execute.ts"), "the walk reaches the proxy");
+  const admin = [...loaded].filter((p) =>
+    inDir(p, "dashboard") || inDir(p, "http/manage") || /^src\/http\/routes\/(api_|dashboard)/.test(p) ||
+    p === "src/http/admin_app.ts"
+  );
+  assert.deepEqual(admin, []);
+});
+
+Deno.test("architecture: modules only the admin side loads take their packages from http/packages.ts", () => {
+  const atStart = loadedWith("src/main.ts");
+  assert.ok(atStart.has("src/http/packages.ts"), "the server loads packages.ts before the admin side needs it");
+  const adminOnly = [...loadedWith("src/http/admin_app.ts")].filter((p) => !atStart.has(p));
+  assert.ok(adminOnly.length > 30, `only ${adminOnly.length} admin-only modules: the walk would prove little`);
+  const bad = violations(
+    FILES.filter((f) => adminOnly.includes(f.path)),
+    (_f, spec) => /^(@[\w-]+\/)?\w[\w.-]*(\/[\w.-]+)*$/.test(spec),
+  ).filter((v) => {
+    const [path, line] = v.split(" ")[0].split(":");
+    return FILES.find((f) => f.path === path)!.imports.find((i) => i.line === Number(line))?.kind === "static";
+  });
   assert.deepEqual(bad, []);
 });
 

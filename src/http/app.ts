@@ -1,27 +1,17 @@
-/** @module createApp(gateway): the Hono app with its middleware, surfaces, management API and dashboard. */
-import { Hono } from "hono";
+/**
+ * @module createApp(gateway): the Hono app with its middleware and inference surfaces; the management API and the
+ * dashboard load on first use (see admin_app.ts).
+ */
 import type { MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { GatewayError } from "../core/errors.ts";
 import { adminAuth, inferenceAuth, ipAccess } from "./auth.ts";
 import type { AppEnv, Gateway } from "./context.ts";
-import { errorResponse, toGatewayError } from "./errors.ts";
-import { backupRoutes } from "./routes/api_backups.ts";
-import { connectionRoutes } from "./routes/api_connections.ts";
-import { keyRoutes } from "./routes/api_keys.ts";
-import { modelRoutes } from "./routes/api_models.ts";
-import { routingDataRoutes } from "./routes/api_routing.ts";
-import { settingsRoutes } from "./routes/api_settings.ts";
-import { usageRoutes } from "./routes/api_usage.ts";
-import { logRoutes } from "./routes/api_logs.ts";
+import type { AdminApp } from "./admin_app.ts";
+import { errorHandlers } from "./errors.ts";
+// Through packages.ts, which also makes it a module the server has loaded before the admin side needs it.
+import { bodyLimit, Hono } from "./packages.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
-import { cacheRoutes } from "./routes/api_cache.ts";
-import { dashboardRoutes } from "./routes/dashboard.ts";
-import { dashboardPages } from "./routes/dashboard_pages.ts";
 import { healthRoutes } from "./routes/health.ts";
-import { resilienceRoutes } from "./routes/api_resilience.ts";
-import { translatorRoutes } from "./routes/api_translator.ts";
-import { costRoutes } from "./routes/api_costs.ts";
 import { openaiRoutes } from "./routes/openai.ts";
 import { anthropicRoutes } from "./routes/anthropic.ts";
 import { geminiRoutes } from "./routes/gemini.ts";
@@ -81,16 +71,9 @@ function inferenceEdge(gw: Gateway): MiddlewareHandler<AppEnv> {
 export function createApp(gw: Gateway): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use("*", requestEdge(gw));
-  app.onError((err, c) => {
-    const gerr = toGatewayError(err);
-    if (gerr.status >= 500 && !(err instanceof GatewayError)) {
-      gw.logger.log("error", "unhandled error", { path: c.req.path, error: (err as Error)?.stack ?? String(err) });
-    }
-    const res = errorResponse(c, gerr);
-    res.headers.set("x-request-id", c.get("requestId") ?? "");
-    return res;
-  });
-  app.notFound((c) => errorResponse(c, new GatewayError("not_found", `no route for ${c.req.method} ${c.req.path}`)));
+  const { onError, notFound } = errorHandlers(gw.logger);
+  app.onError(onError);
+  app.notFound(notFound);
 
   const inference = inferenceEdge(gw);
   app.use("/v1/*", inference);
@@ -102,20 +85,20 @@ export function createApp(gw: Gateway): Hono<AppEnv> {
   app.route("/", anthropicRoutes(gw));
   app.route("/", responsesRoutes(gw));
   app.route("/", geminiRoutes(gw));
-  app.route("/", connectionRoutes(gw));
-  app.route("/", keyRoutes(gw));
-  app.route("/", modelRoutes(gw));
-  app.route("/", settingsRoutes(gw));
-  app.route("/", costRoutes(gw));
-  app.route("/", cacheRoutes(gw));
-  app.route("/", usageRoutes(gw));
-  app.route("/", logRoutes(gw));
   app.route("/", metricsRoutes(gw));
-  app.route("/", resilienceRoutes(gw));
-  app.route("/", translatorRoutes(gw));
-  app.route("/", routingDataRoutes(gw));
-  app.route("/", backupRoutes(gw));
-  app.route("/", dashboardRoutes(gw));
-  app.route("/", dashboardPages(gw));
+  app.all("*", adminSide(gw));
   return app;
+}
+
+/**
+ * Everything the routes above did not answer: the management API and the dashboard, imported and built on the first
+ * such request (a literal specifier, so `deno compile` and bundles still include the modules). Unknown paths end in
+ * its `notFound`, the same as the main app's.
+ */
+function adminSide(gw: Gateway): MiddlewareHandler<AppEnv> {
+  let admin: Promise<AdminApp> | undefined;
+  return async function adminSide(c) {
+    admin ??= import("./admin_app.ts").then((m) => m.createAdminApp(gw));
+    return await (await admin).dispatch(c);
+  };
 }

@@ -1,7 +1,9 @@
 /** @module Turns any thrown error into the surface's own error shape (the only serializer of GatewayError). */
-import type { Context } from "hono";
+import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import type { WireFormat } from "../core/canonical.ts";
 import { anthropicTypeForStatus, GatewayError, geminiStatusFor } from "../core/errors.ts";
+import type { AppEnv } from "./context.ts";
+import type { Logger } from "./logger.ts";
 
 /** Which client format a path speaks, for error shapes. */
 export function surfaceOf(path: string): WireFormat {
@@ -33,4 +35,25 @@ export function errorResponse(c: Context, err: GatewayError): Response {
   const headers: Record<string, string> = { ...err.headers };
   if (err.retryAfter !== undefined) headers["retry-after"] = String(Math.max(0, Math.ceil(err.retryAfter)));
   return c.json(errorBody(surfaceOf(c.req.path), err), err.status as 400, headers);
+}
+
+/**
+ * The `onError` and `notFound` handlers every Hono app of ours installs (the main app and the admin side), so an
+ * error looks the same whichever app answered it.
+ */
+export function errorHandlers(
+  logger: Logger,
+): { onError: ErrorHandler<AppEnv>; notFound: NotFoundHandler<AppEnv> } {
+  return {
+    onError(err, c) {
+      const gerr = toGatewayError(err);
+      if (gerr.status >= 500 && !(err instanceof GatewayError)) {
+        logger.log("error", "unhandled error", { path: c.req.path, error: (err as Error)?.stack ?? String(err) });
+      }
+      const res = errorResponse(c, gerr);
+      res.headers.set("x-request-id", c.get("requestId") ?? "");
+      return res;
+    },
+    notFound: (c) => errorResponse(c, new GatewayError("not_found", `no route for ${c.req.method} ${c.req.path}`)),
+  };
 }

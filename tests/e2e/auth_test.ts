@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { loadConfig } from "../../src/config/mod.ts";
+import { createAdminApp } from "../../src/http/admin_app.ts";
 import { createApp } from "../../src/http/app.ts";
 import { createGateway } from "../../src/http/gateway.ts";
 import { ADMIN_KEY, CI_KEY, DEV_KEY, json, startStack } from "../helpers/stack.ts";
@@ -34,7 +35,9 @@ Deno.test("every registered /api route answers 401 without credentials", async (
   const gw = await createGateway(loadConfig({ args: ["--data-dir", `${root}/data`], env: () => undefined }));
   try {
     const app = createApp(gw);
-    const routes = app.routes.filter((r) => r.path.startsWith("/api"));
+    // The management API lives in the admin side, which the main app loads on first use; requests still go through
+    // the main app, whose middleware guards /api/*.
+    const routes = [...app.routes, ...createAdminApp(gw).routes].filter((r) => r.path.startsWith("/api"));
     const endpoints = new Set(routes.filter((r) => r.method !== "ALL").map((r) => `${r.method} ${r.path}`));
     assert.ok(endpoints.size >= 30, `only ${endpoints.size} /api endpoints registered: the walk would prove little`);
     for (

@@ -3,7 +3,7 @@
  * test. Input arrives as the API's JSON shape (the dashboard builds it from its form); errors are GatewayErrors
  * whose `param` names the field, so each caller shows them in its own way.
  */
-import { z } from "zod";
+import { z } from "../packages.ts";
 import { connectionEntrySchema } from "../../config/schema.ts";
 import { GatewayError } from "../../core/errors.ts";
 import {

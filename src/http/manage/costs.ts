@@ -2,7 +2,7 @@
  * @module Prices and budgets, shared by /api/pricing, /api/usage/budget and the dashboard's usage page: the price
  * list (catalog prices with overrides, USD per 1M tokens), saving and removing an override, and per-key budgets.
  */
-import { z } from "zod";
+import { z } from "../packages.ts";
 import { GatewayError } from "../../core/errors.ts";
 import { type Period, PERIODS } from "../../usage/periods.ts";
 import {

@@ -1,5 +1,5 @@
 /** @module Gateway API key operations shared by /api/keys and the dashboard: create (key returned once), update, delete. */
-import { z } from "zod";
+import { z } from "../packages.ts";
 import { apiKeyOptionsSchema, budgetSchema, SCOPES } from "../../config/schema.ts";
 import { GatewayError } from "../../core/errors.ts";
 import {

@@ -1,5 +1,5 @@
 /** @module Custom model operations shared by /api/provider-models and the dashboard's provider page. */
-import { z } from "zod";
+import { z } from "../packages.ts";
 import { GatewayError } from "../../core/errors.ts";
 import { deleteProviderModel, upsertProviderModel } from "../../store/mod.ts";
 import type { Gateway } from "../context.ts";

@@ -2,7 +2,7 @@
  * @module Combo and alias operations shared by /api/combos, /api/aliases and the dashboard: validated saves that
  * refuse cycles (checked on a trial state before anything is written) and file-owned entries.
  */
-import { z } from "zod";
+import { z } from "../packages.ts";
 import { comboEntrySchema } from "../../config/schema.ts";
 import { GatewayError } from "../../core/errors.ts";
 import { resolveTargets } from "../../routing/resolve.ts";

@@ -3,7 +3,7 @@
  * `{from, to, body}` translates a request (default) or, with `kind: "response"`, a response, through the same
  * codecs the proxy uses.
  */
-import { z } from "zod";
+import { z } from "../packages.ts";
 import { GatewayError } from "../../core/errors.ts";
 import { codecFor } from "../../translate/mod.ts";
 import { validate } from "../routes/ingress.ts";

@@ -1,7 +1,7 @@
 /** @module /api/db-backups: export a consistent .sqlite, export all as .tar.gz (no credentials), import. */
-import { Hono } from "hono";
+import { Hono } from "../packages.ts";
 import type { Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
+import { bodyLimit } from "../packages.ts";
 import { GatewayError } from "../../core/errors.ts";
 import type { AppEnv, Gateway } from "../context.ts";
 import {

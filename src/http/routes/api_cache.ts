@@ -2,7 +2,7 @@
  * @module /api/cache: the response cache's hit-rate counters and a way to empty it; /api/usage/cache-stats:
  * prompt-cache tokens read and written per provider, from the usage table.
  */
-import { Hono } from "hono";
+import { Hono } from "../packages.ts";
 import { GatewayError } from "../../core/errors.ts";
 import { promptCacheStats } from "../../store/mod.ts";
 import type { AppEnv, Gateway } from "../context.ts";

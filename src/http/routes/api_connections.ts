@@ -1,5 +1,5 @@
 /** @module /api/connections: list, create, update, delete and test provider connections; keys always masked. */
-import { Hono } from "hono";
+import { Hono } from "../packages.ts";
 import type { Context } from "hono";
 import { type ConnectionRow, listConnections } from "../../store/mod.ts";
 import type { AppEnv, Gateway } from "../context.ts";

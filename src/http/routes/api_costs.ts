@@ -3,7 +3,7 @@
  * monthly budgets, as OmniRoute's guide has them: POST {keyId, limit, period}, GET → data). The logic lives in
  * manage/costs.ts, shared with the dashboard's usage page.
  */
-import { Hono } from "hono";
+import { Hono } from "../packages.ts";
 import type { Context } from "hono";
 import { GatewayError } from "../../core/errors.ts";
 import type { AppEnv, Gateway } from "../context.ts";

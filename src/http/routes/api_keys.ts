@@ -1,5 +1,5 @@
 /** @module /api/keys: create (the key is shown once), list (masked), update, delete gateway API keys. */
-import { Hono } from "hono";
+import { Hono } from "../packages.ts";
 import type { Context } from "hono";
 import { type ApiKeyRow, listApiKeys } from "../../store/mod.ts";
 import type { AppEnv, Gateway } from "../context.ts";

@@ -1,6 +1,6 @@
 /** @module /api/logs: request logs (usage rows) with filters and keyset paging, and the detail of one request. */
-import { Hono } from "hono";
-import { z } from "zod";
+import { Hono } from "../packages.ts";
+import { z } from "../packages.ts";
 import { GatewayError } from "../../core/errors.ts";
 import { listLogs, logDetail, type LogFilter, parseAttempts } from "../../store/mod.ts";
 import type { AppEnv, Gateway } from "../context.ts";

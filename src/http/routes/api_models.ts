@@ -1,5 +1,5 @@
 /** @module /api/models (every known model with `active`), /api/provider-models (custom models), /api/models/catalog. */
-import { Hono } from "hono";
+import { Hono } from "../packages.ts";
 import { GatewayError } from "../../core/errors.ts";
 import { listProviderModels } from "../../store/mod.ts";
 import type { AppEnv, Gateway } from "../context.ts";

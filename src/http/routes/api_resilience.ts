@@ -1,6 +1,6 @@
 /** @module /api/health (breakers, cooldowns, lockouts, queues) and /api/resilience/unlock|reset. */
-import { Hono } from "hono";
-import { z } from "zod";
+import { Hono } from "../packages.ts";
+import { z } from "../packages.ts";
 import { GatewayError } from "../../core/errors.ts";
 import { limitsFor, profileKind } from "../../routing/runtime.ts";
 import type { RuntimeConnection } from "../../routing/state.ts";

@@ -1,5 +1,5 @@
 /** @module /api/combos and /api/aliases: CRUD over the routing data; cycles are refused at save time. */
-import { Hono } from "hono";
+import { Hono } from "../packages.ts";
 import type { Context } from "hono";
 import { type ComboRow, listAliases, listCombos } from "../../store/mod.ts";
 import type { AppEnv, Gateway } from "../context.ts";

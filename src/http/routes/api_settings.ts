@@ -1,5 +1,5 @@
 /** @module /api/settings: GET the five sections; PATCH merges a partial object, validates it, returns the result. */
-import { Hono } from "hono";
+import { Hono } from "../packages.ts";
 import type { AppEnv, Gateway } from "../context.ts";
 import { patchSettingsOp } from "../manage/settings.ts";
 import { readJsonObject } from "./ingress.ts";

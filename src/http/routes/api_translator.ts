@@ -2,7 +2,7 @@
  * @module POST /api/translator/translate: the dashboard playground's view of the codecs. `{from, to, body}`
  * translates a request (default) or, with `kind: "response"`, a response (logic in manage/translator.ts).
  */
-import { Hono } from "hono";
+import { Hono } from "../packages.ts";
 import type { AppEnv, Gateway } from "../context.ts";
 import { translateOp } from "../manage/translator.ts";
 import { readJsonObject } from "./ingress.ts";

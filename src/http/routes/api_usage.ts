@@ -1,5 +1,5 @@
 /** @module /api/usage: totals and groups over a time range, from the usage table. */
-import { Hono } from "hono";
+import { Hono } from "../packages.ts";
 import { GatewayError } from "../../core/errors.ts";
 import { summarizeUsage, USAGE_GROUPS, type UsageGroup } from "../../store/mod.ts";
 import type { AppEnv, Gateway } from "../context.ts";

@@ -1,7 +1,7 @@
 /** @module Dashboard auth and assets: first-run setup (loopback only), login, logout, /static. Pages: dashboard_*.ts. */
-import { Hono } from "hono";
+import { Hono } from "../packages.ts";
 import type { Context } from "hono";
-import { deleteCookie, setCookie } from "hono/cookie";
+import { deleteCookie, setCookie } from "../packages.ts";
 import { assetDir } from "../../assets.ts";
 import { GatewayError } from "../../core/errors.ts";
 import { createRenderer, ensureViews } from "../../dashboard/mod.ts";

@@ -1,5 +1,5 @@
 /** @module The account page: session expiry and change password (old one verified, other sessions ended). */
-import { Hono } from "hono";
+import { Hono } from "../packages.ts";
 import { accountModel, newPasswordErrors, type Renderer } from "../../dashboard/mod.ts";
 import {
   deleteOtherSessions,

@@ -4,7 +4,7 @@
  * from GatewayError.param, and a one-shot flash cookie for writes answered with a redirect (no-JS forms).
  */
 import type { Context, Handler } from "hono";
-import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { deleteCookie, getCookie, setCookie } from "../packages.ts";
 import { GatewayError } from "../../core/errors.ts";
 import { ensureViews, navModel, type Renderer } from "../../dashboard/mod.ts";
 import { checkCsrf, currentSession, type SessionInfo } from "../auth.ts";

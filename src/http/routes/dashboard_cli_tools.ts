@@ -3,7 +3,7 @@
  * made for the tools (shown once); and, for a loopback client without a proxy header only, "write it for me":
  * the merged config file's diff first, then the write, with the previous file kept as a backup.
  */
-import { Hono } from "hono";
+import { Hono } from "../packages.ts";
 import type { Context } from "hono";
 import { GatewayError } from "../../core/errors.ts";
 import { type CliInput, cliTools, lineDiff, type Renderer, TOOL_IDS, toolFileText } from "../../dashboard/mod.ts";

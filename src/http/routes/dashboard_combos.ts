@@ -2,7 +2,7 @@
  * @module Combos & aliases page: combos (create, edit, reorder, strategy and weights, delete), aliases (wildcards),
  * the global fallback chain, and a "what would route where" preview through the real planner (planCandidates).
  */
-import { Hono } from "hono";
+import { Hono } from "../packages.ts";
 import type { Context } from "hono";
 import { COMBO_STRATEGIES } from "../../config/schema.ts";
 import { GatewayError } from "../../core/errors.ts";

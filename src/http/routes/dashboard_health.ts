@@ -2,7 +2,7 @@
  * @module The health page: process facts, breakers, cooldowns with time left, lockouts with force unlock, reset
  * all, rate-limit queues, latency percentiles per provider/model. htmx re-fetches it every 10 s.
  */
-import { Hono } from "hono";
+import { Hono } from "../packages.ts";
 import type { Context } from "hono";
 import { GatewayError } from "../../core/errors.ts";
 import { healthModel, type Renderer } from "../../dashboard/mod.ts";

@@ -1,5 +1,5 @@
 /** @module The API keys page: list with budget progress, create (the key shown once, copy button), edit, revoke. */
-import { Hono } from "hono";
+import { Hono } from "../packages.ts";
 import type { Context } from "hono";
 import { type BudgetInfo, keyBody, keyField, keysModel, type Renderer } from "../../dashboard/mod.ts";
 import { listApiKeys } from "../../store/mod.ts";

@@ -5,7 +5,7 @@
  * GET /dashboard/live is the live monitor: each committed usage row as an SSE event, from the Gateway's event bus
  * (bounded buffer per client, unsubscribed when the client goes away).
  */
-import { Hono } from "hono";
+import { Hono } from "../packages.ts";
 import { GatewayError } from "../../core/errors.ts";
 import { liveRow } from "../../dashboard/mod.ts";
 import { listApiKeys } from "../../store/mod.ts";

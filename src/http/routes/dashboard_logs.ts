@@ -2,7 +2,7 @@
  * @module The logs pages: `/logs` (filters, one keyset page of requests, "Older" via the cursor) and
  * `/logs/:requestId` (attempt trace, timings, tokens, cost, bodies). Same store functions as /api/logs.
  */
-import { Hono } from "hono";
+import { Hono } from "../packages.ts";
 import {
   LOG_PAGE_SIZE,
   LOG_SCAN_BUDGET_MS,

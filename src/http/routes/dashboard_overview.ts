@@ -1,5 +1,5 @@
 /** @module The overview page (`/`): usage over today, 7 and 30 days, top models and providers, alerts, recent rows. */
-import { Hono } from "hono";
+import { Hono } from "../packages.ts";
 import { overviewModel, type Renderer } from "../../dashboard/mod.ts";
 import { createDailyUsageReader, DAY_MS, listApiKeys, recentUsage } from "../../store/mod.ts";
 import type { AppEnv, Gateway } from "../context.ts";

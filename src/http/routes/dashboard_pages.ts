@@ -2,7 +2,7 @@
  * @module Mounts every dashboard page on one shared renderer. A new page: a view model in src/dashboard/<page>.ts,
  * handlers in dashboard_<page>.ts exporting `<page>Routes(gw, render)`, one line here, one entry in dashboard/nav.ts.
  */
-import { Hono } from "hono";
+import { Hono } from "../packages.ts";
 import { createRenderer } from "../../dashboard/mod.ts";
 import type { AppEnv, Gateway } from "../context.ts";
 import { accountRoutes } from "./dashboard_account.ts";

@@ -3,7 +3,7 @@
  * (add, edit, test, enable/disable, delete; keys never sent back), custom models and account strategy override.
  * Writes go through the same operations as /api (manage/*).
  */
-import { Hono } from "hono";
+import { Hono } from "../packages.ts";
 import type { Context } from "hono";
 import { ACCOUNT_STRATEGIES } from "../../config/schema.ts";
 import { GatewayError } from "../../core/errors.ts";

@@ -3,9 +3,9 @@
  * through the same patch as PATCH /api/settings (file-locked settings shown read-only), plus the database export,
  * export-all and import of /api/db-backups (100 MB cap, integrity check, automatic pre-import backup).
  */
-import { Hono } from "hono";
+import { Hono } from "../packages.ts";
 import type { Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
+import { bodyLimit } from "../packages.ts";
 import { GatewayError } from "../../core/errors.ts";
 import {
   type Renderer,

@@ -3,7 +3,7 @@
  * monitor shells (their streams live in dashboard_live.ts), and the test bench (saved prompt sets run one call at
  * a time against several models or combos through the gateway's own proxy path).
  */
-import { Hono } from "hono";
+import { Hono } from "../packages.ts";
 import type { Context } from "hono";
 import { GatewayError } from "../../core/errors.ts";
 import {

@@ -2,7 +2,7 @@
  * @module The usage and costs page: charts and tables by provider, model and key over a time range, CSV export,
  * the budgets tab (progress, set or remove a limit) and the pricing tab (edit price overrides).
  */
-import { Hono } from "hono";
+import { Hono } from "../packages.ts";
 import type { Context } from "hono";
 import {
   type BudgetInfo,
