@@ -7,7 +7,7 @@ COPY src ./src
 COPY views ./views
 COPY static ./static
 RUN deno install --frozen \
- && deno compile --unstable-no-legacy-abort --v8-flags=--max-semi-space-size=4,--heap-growing-percent=100,--always-sparkplug,--expose-gc --allow-net --allow-read --allow-write --allow-env --allow-sys \
+ && deno compile --unstable-no-legacy-abort --v8-flags=--max-semi-space-size=4,--heap-growing-percent=100,--always-sparkplug --allow-net --allow-read --allow-write --allow-env --allow-sys \
       --include views --include static -o /out/switchyard src/main.ts
 # Collect the dynamic libraries the binary links (glibc, libgcc, …) and the loader, keeping their paths.
 RUN mkdir -p /rootfs/etc/ssl/certs /rootfs/data /rootfs/tmp \

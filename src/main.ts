@@ -3,7 +3,6 @@ import { type AppConfig, loadConfigAsync, USAGE } from "./config/mod.ts";
 import { ConfigError } from "./core/errors.ts";
 import { createApp } from "./http/app.ts";
 import { createGateway, dbPathOf, openStore, VERSION } from "./http/gateway.ts";
-import { startMemoryReducer, takeExposedGc } from "./http/memory_reducer.ts";
 import { startMaintenance } from "./usage/maintenance.ts";
 import {
   deleteAllSessions,
@@ -33,22 +32,6 @@ async function serve(config: AppConfig): Promise<void> {
     onError: (what, err) => gw.logger.log("warn", `usage ${what} failed`, { error: (err as Error).message }),
   });
   const app = createApp(gw);
-  // Start-up grows the heap in a way V8 never gives back by itself (see the module): one collection once it settles.
-  const gc = takeExposedGc();
-  const reducer = gc && startMemoryReducer(() => {
-    const before = Deno.memoryUsage();
-    const started = performance.now();
-    gc();
-    const ms = Math.round(performance.now() - started);
-    const after = Deno.memoryUsage();
-    gw.logger.log("debug", "memory reduced", {
-      ms,
-      heapBefore: before.heapTotal,
-      heapAfter: after.heapTotal,
-      rssBefore: before.rss,
-      rssAfter: after.rss,
-    });
-  }, { activity: () => gw.proxied, busy: () => gw.inFlight > 0 });
   const server = Deno.serve({
     port: config.port,
     hostname: config.host,
@@ -76,7 +59,6 @@ async function serve(config: AppConfig): Promise<void> {
     gw.logger.log("info", "shutting down", { signal });
     // Let in-flight requests finish, at most 10 s.
     await Promise.race([server.shutdown(), new Promise((r) => setTimeout(r, 10_000))]);
-    reducer?.stop();
     await maintenance.stop();
     await checkpointer.stop();
     gw.usage.flush();

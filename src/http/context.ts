@@ -37,8 +37,6 @@ export interface Gateway {
   version: string;
   /** Proxied requests not yet finished (lets the usage writer batch commits under load). */
   inFlight: number;
-  /** Proxied requests started since start (the memory reducer's sign of activity). */
-  proxied: number;
   /** Breakers, cooldowns, limiters and strategy cursors: they outlive config reloads. */
   routing: RoutingRuntime;
   /** Timeouts of non-stream upstream calls, swept by one shared timer. */

@@ -122,7 +122,6 @@ export async function createGateway(config: AppConfig, deps: GatewayDeps = {}): 
     startedAt: now(),
     version: VERSION,
     inFlight: 0,
-    proxied: 0,
     routing,
     budgets: createBudgetTracker({
       now,

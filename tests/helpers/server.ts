@@ -8,15 +8,12 @@ export const REPO_ROOT = new URL("../../", import.meta.url).pathname.replace(/\/
 const MAIN = `${REPO_ROOT}/src/main.ts`;
 
 /**
- * The permission, unstable and V8 flags of `deno task start`, read from deno.json, so the gateway under test runs with
- * exactly the permissions users give it (not `-A`: Deno's node:sqlite behaves differently under --allow-all) and the
- * same V8 settings (`--expose-gc` turns on the idle memory reducer).
+ * The permission flags of `deno task start`, read from deno.json, so the gateway under test runs with exactly the
+ * permissions users give it (not `-A`: Deno's node:sqlite behaves differently under --allow-all).
  */
 export const START_FLAGS: string[] = (() => {
   const config = JSON.parse(Deno.readTextFileSync(`${REPO_ROOT}/deno.json`)) as { tasks: { start: string } };
-  const flags = config.tasks.start.split(/\s+/).filter((t) =>
-    t.startsWith("--allow-") || t.startsWith("--unstable-") || t.startsWith("--v8-flags=")
-  );
+  const flags = config.tasks.start.split(/\s+/).filter((t) => t.startsWith("--allow-") || t.startsWith("--unstable-"));
   if (flags.length === 0) throw new Error("deno.json tasks.start has no --allow flags");
   return flags;
 })();

@@ -22,7 +22,6 @@ interface FailedAttempt {
 /** Runs the job; always resolves to a Response in the client's format (errors included). */
 export async function executeProxy(gw: Gateway, job: ProxyJob): Promise<Response> {
   gw.inFlight++;
-  gw.proxied++;
   try {
     return await attemptAll(gw, job);
   } finally {
