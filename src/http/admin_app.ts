@@ -29,8 +29,8 @@ const CARRIED = ["requestId", "stamped", "apiKey", "session"] as const;
 export interface AdminApp {
   /** Answers the request the main app's context holds, with that context's variables. */
   dispatch(c: Context<AppEnv>): Promise<Response>;
-  /** Its routes (the auth test walks the `/api` ones). */
-  routes: Hono<AppEnv>["routes"];
+  /** The Hono app itself (tests walk its routes and check its router). */
+  app: Hono<AppEnv>;
 }
 
 export function createAdminApp(gw: Gateway): AdminApp {
@@ -63,6 +63,6 @@ export function createAdminApp(gw: Gateway): AdminApp {
       outer.set(c.req.raw, c);
       return await app.fetch(c.req.raw, c.env);
     },
-    routes: app.routes,
+    app,
   };
 }

@@ -37,7 +37,7 @@ Deno.test("every registered /api route answers 401 without credentials", async (
     const app = createApp(gw);
     // The management API lives in the admin side, which the main app loads on first use; requests still go through
     // the main app, whose middleware guards /api/*.
-    const routes = [...app.routes, ...createAdminApp(gw).routes].filter((r) => r.path.startsWith("/api"));
+    const routes = [...app.routes, ...createAdminApp(gw).app.routes].filter((r) => r.path.startsWith("/api"));
     const endpoints = new Set(routes.filter((r) => r.method !== "ALL").map((r) => `${r.method} ${r.path}`));
     assert.ok(endpoints.size >= 30, `only ${endpoints.size} /api endpoints registered: the walk would prove little`);
     for (
